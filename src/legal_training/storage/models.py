@@ -1,0 +1,118 @@
+"""SQLAlchemy models: samples, batches and the full-text machinery that indexes samples.
+
+``samples.seq`` is an integer surrogate key so that SQLite FTS5 (which needs an integer rowid)
+and stable keyset ordering work; ``samples.id`` is the user-visible, unique string id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Float, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from legal_training.storage.types import UTCDateTime, utcnow
+
+# BigInteger on PostgreSQL, but SQLite only auto-increments "INTEGER PRIMARY KEY".
+_SEQ_TYPE = BigInteger().with_variant(Integer(), "sqlite")
+
+
+LENGTH_STATS_COLUMNS: tuple[str, ...] = (
+    "difficulty",
+    "question_chars",
+    "answer_chars",
+    "reasoning_chars",
+    "citation_chars",
+)
+TOKEN_STATS_COLUMNS: tuple[str, ...] = (
+    "practice_area",
+    "difficulty",
+    "question_tokens",
+    "answer_tokens",
+    "reasoning_tokens",
+    "citation_tokens",
+    "topic_tokens",
+    "total_tokens",
+)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class SampleRow(Base):
+    __tablename__ = "samples"
+
+    seq: Mapped[int] = mapped_column(_SEQ_TYPE, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+    question: Mapped[str] = mapped_column(Text, nullable=False)
+    answer: Mapped[str] = mapped_column(Text, nullable=False)
+    topic: Mapped[str] = mapped_column(String(300), nullable=False)
+    difficulty: Mapped[str] = mapped_column(String(50), nullable=False)
+    case_citation: Mapped[str] = mapped_column(Text, nullable=False)
+    reasoning: Mapped[str] = mapped_column(Text, nullable=False)
+    sample_type: Mapped[str | None] = mapped_column(String(50))
+    jurisdiction: Mapped[str | None] = mapped_column(String(50))
+    practice_area: Mapped[str | None] = mapped_column(String(200))
+    provider: Mapped[str | None] = mapped_column(String(100))
+    model: Mapped[str | None] = mapped_column(String(200))
+    batch_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    question_tokens: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    answer_tokens: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    reasoning_tokens: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    citation_tokens: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    topic_tokens: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    total_tokens: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    question_chars: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    answer_chars: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    reasoning_chars: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    citation_chars: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    quality_score: Mapped[float | None] = mapped_column(Float)
+    quality: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    question_hash: Mapped[str | None] = mapped_column(String(64))
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (
+        Index("ix_samples_topic", "topic"),
+        Index("ix_samples_difficulty", "difficulty"),
+        Index("ix_samples_sample_type", "sample_type"),
+        Index("ix_samples_jurisdiction", "jurisdiction"),
+        Index("ix_samples_practice_area", "practice_area"),
+        Index("ix_samples_provider", "provider"),
+        Index("ix_samples_batch_id", "batch_id"),
+        Index("ix_samples_created_at", "created_at"),
+        Index("ix_samples_quality_score", "quality_score"),
+        Index("ix_samples_question_hash", "question_hash"),
+        # Covering indexes: statistics read only these narrow columns, never the large texts.
+        Index("ix_samples_length_stats", *LENGTH_STATS_COLUMNS),
+        Index("ix_samples_token_stats", *TOKEN_STATS_COLUMNS),
+    )
+
+
+class BatchRow(Base):
+    __tablename__ = "batches"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
+    count: Mapped[int] = mapped_column(Integer, nullable=False)
+    samples_generated: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    samples_rejected: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    rejected_by_reason: Mapped[dict[str, int]] = mapped_column(JSON, nullable=False, default=dict)
+    total_tokens: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    provider: Mapped[str | None] = mapped_column(String(100))
+    model: Mapped[str | None] = mapped_column(String(200))
+    sample_type: Mapped[str | None] = mapped_column(String(50))
+    topic_filter: Mapped[str | None] = mapped_column(String(300))
+    difficulty_filter: Mapped[str | None] = mapped_column(String(50))
+    reasoning_instruction: Mapped[str | None] = mapped_column(Text)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    plan: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
+    errors: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
+    switches: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
+    stop_reason: Mapped[str | None] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

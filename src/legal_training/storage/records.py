@@ -1,0 +1,257 @@
+"""Turning loosely-typed sample dicts (API bodies, imported rows) into validated column values.
+
+One function decides what a valid sample is, for the API, imports and generation alike, so that a
+file that imports cleanly is exactly a file whose rows the API would have accepted one by one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from legal_training.catalog import CatalogError, get_catalog
+from legal_training.catalog.models import REQUIRED_FIELDS
+from legal_training.storage.tokens import count_tokens, count_tokens_batch
+from legal_training.storage.types import utcnow
+from legal_training.text import question_hash
+
+METADATA_FIELDS: tuple[str, ...] = (
+    "sample_type",
+    "jurisdiction",
+    "practice_area",
+    "provider",
+    "model",
+    "batch_id",
+)
+TIMESTAMP_FIELDS: tuple[str, ...] = ("created_at", "updated_at")
+QUALITY_FIELDS: tuple[str, ...] = ("quality",)
+SAMPLE_FIELDS: tuple[str, ...] = REQUIRED_FIELDS + METADATA_FIELDS + TIMESTAMP_FIELDS
+# Fields whose text may legitimately be empty in the original's data.
+_MAY_BE_EMPTY = frozenset({"case_citation", "reasoning"})
+_MAX_LENGTHS = {
+    "id": 200,
+    "topic": 300,
+    "difficulty": 50,
+    "sample_type": 50,
+    "jurisdiction": 50,
+    "practice_area": 200,
+    "provider": 100,
+    "model": 200,
+    "batch_id": 100,
+}
+# Columns derived from the texts; never accepted from input.
+DERIVED_FIELDS = frozenset(
+    {
+        "seq",
+        "question_tokens",
+        "answer_tokens",
+        "reasoning_tokens",
+        "citation_tokens",
+        "topic_tokens",
+        "total_tokens",
+        "question_chars",
+        "answer_chars",
+        "reasoning_chars",
+        "citation_chars",
+        "question_hash",
+        "quality_score",
+        "extra",
+    }
+)
+
+
+class SampleValidationError(ValueError):
+    """A sample that cannot be stored; ``problems`` lists every reason, one per field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def _parse_timestamp(value: Any, field: str, problems: list[str]) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            problems.append(f"{field}: not an ISO 8601 timestamp: {value[:40]!r}")
+            return None
+    else:
+        problems.append(f"{field}: expected an ISO 8601 string, got {type(value).__name__}")
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _check_text(data: dict[str, Any], field: str, problems: list[str], *, required: bool) -> None:
+    value = data.get(field)
+    if value is None:
+        if required:
+            problems.append(f"{field}: missing")
+        return
+    if not isinstance(value, str):
+        problems.append(f"{field}: expected a string, got {type(value).__name__}")
+        return
+    if required and field not in _MAY_BE_EMPTY and not value.strip():
+        problems.append(f"{field}: must not be empty")
+    limit = _MAX_LENGTHS.get(field)
+    if limit is not None and len(value) > limit:
+        problems.append(f"{field}: longer than {limit} characters")
+
+
+def _normalise_catalog_fields(values: dict[str, Any], problems: list[str]) -> None:
+    catalog = get_catalog()
+    difficulty = values.get("difficulty")
+    if isinstance(difficulty, str) and difficulty.strip():
+        try:
+            values["difficulty"] = catalog.difficulty(difficulty).id
+        except CatalogError as exc:
+            problems.append(f"difficulty: {exc}")
+    jurisdiction = values.get("jurisdiction")
+    if isinstance(jurisdiction, str) and jurisdiction.strip():
+        try:
+            values["jurisdiction"] = catalog.jurisdiction(jurisdiction).id
+        except CatalogError as exc:
+            problems.append(f"jurisdiction: {exc}")
+    topic = values.get("topic")
+    if isinstance(topic, str) and topic.strip():
+        if not values.get("practice_area") and " - " in topic:
+            values["practice_area"] = topic.split(" - ", 1)[0].strip()
+        if not values.get("jurisdiction"):
+            with contextlib.suppress(CatalogError):
+                values["jurisdiction"] = catalog.find_topic(topic).jurisdiction
+
+
+def derived_columns(values: dict[str, Any]) -> dict[str, Any]:
+    """Token counts, lengths and the duplicate hash: computed once, when the texts are written."""
+    question = values["question"]
+    answer = values["answer"]
+    reasoning = values["reasoning"]
+    citation = values["case_citation"]
+    tokens = {
+        "question_tokens": count_tokens(question),
+        "answer_tokens": count_tokens(answer),
+        "reasoning_tokens": count_tokens(reasoning),
+        "citation_tokens": count_tokens(citation),
+        "topic_tokens": count_tokens(values["topic"]),
+    }
+    return {
+        **tokens,
+        "total_tokens": sum(tokens.values()),
+        "question_chars": len(question),
+        "answer_chars": len(answer),
+        "reasoning_chars": len(reasoning),
+        "citation_chars": len(citation),
+        "question_hash": question_hash(question),
+    }
+
+
+def add_derived_columns(rows: list[dict[str, Any]]) -> None:
+    """:func:`derived_columns` for many rows, tokenising each field as one threaded batch."""
+    if not rows:
+        return
+    names = {
+        "question": "question_tokens",
+        "answer": "answer_tokens",
+        "reasoning": "reasoning_tokens",
+        "case_citation": "citation_tokens",
+        "topic": "topic_tokens",
+    }
+    for source, target in names.items():
+        for row, n in zip(rows, count_tokens_batch([r[source] for r in rows]), strict=True):
+            row[target] = n
+    for row in rows:
+        row["total_tokens"] = sum(row[t] for t in names.values())
+        row["question_chars"] = len(row["question"])
+        row["answer_chars"] = len(row["answer"])
+        row["reasoning_chars"] = len(row["reasoning"])
+        row["citation_chars"] = len(row["case_citation"])
+        row["question_hash"] = question_hash(row["question"])
+
+
+def _quality_columns(quality: Any, problems: list[str]) -> dict[str, Any]:
+    if quality is None or quality == "":
+        return {}
+    if isinstance(quality, str) and quality.strip():  # JSON text from a Parquet/CSV export
+        try:
+            quality = json.loads(quality)
+        except ValueError:
+            problems.append("quality: not valid JSON")
+            return {}
+    if not isinstance(quality, dict):
+        problems.append("quality: expected an object")
+        return {}
+    score = quality.get("score")
+    if score is not None and not isinstance(score, int | float):
+        problems.append("quality.score: expected a number")
+        score = None
+    return {"quality": quality, "quality_score": float(score) if score is not None else None}
+
+
+def prepare_new_sample(
+    data: Any, *, now: datetime | None = None, derive: bool = True
+) -> dict[str, Any]:
+    """Validate a new sample and return the full set of column values to insert.
+
+    Unknown keys are kept in ``extra`` rather than dropped, so importing a richer file than ours
+    loses nothing. ``derive=False`` leaves token counts to the caller (imports count a whole
+    chunk at once with :func:`add_derived_columns`).
+    """
+    if not isinstance(data, dict):
+        raise SampleValidationError([f"expected a JSON object, got {type(data).__name__}"])
+    problems: list[str] = []
+    for field in REQUIRED_FIELDS:
+        _check_text(data, field, problems, required=True)
+    for field in METADATA_FIELDS:
+        _check_text(data, field, problems, required=False)
+    values: dict[str, Any] = {f: data.get(f) for f in REQUIRED_FIELDS + METADATA_FIELDS}
+    if isinstance(values.get("id"), str):
+        values["id"] = values["id"].strip()
+    _normalise_catalog_fields(values, problems)
+    stamp = now or utcnow()
+    created = _parse_timestamp(data.get("created_at"), "created_at", problems)
+    updated = _parse_timestamp(data.get("updated_at"), "updated_at", problems)
+    quality = _quality_columns(data.get("quality"), problems)
+    if problems:
+        raise SampleValidationError(problems)
+    values["created_at"] = created or stamp
+    values["updated_at"] = updated or values["created_at"]
+    values.update(quality)
+    if derive:
+        values.update(derived_columns(values))
+    known = set(SAMPLE_FIELDS) | set(QUALITY_FIELDS) | DERIVED_FIELDS
+    extra = {k: v for k, v in data.items() if k not in known and v is not None}
+    values["extra"] = extra or None
+    return values
+
+
+def prepare_update(current: dict[str, Any], changes: Any) -> dict[str, Any]:
+    """Validate a partial update against the current row; returns the columns to write."""
+    if not isinstance(changes, dict):
+        raise SampleValidationError([f"expected a JSON object, got {type(changes).__name__}"])
+    unknown = sorted(set(changes) - set(SAMPLE_FIELDS) - set(QUALITY_FIELDS))
+    problems = [f"{k}: not an editable field" for k in unknown]
+    if "created_at" in changes:
+        problems.append("created_at: cannot be changed")
+    merged = {**current, **{k: v for k, v in changes.items() if k in SAMPLE_FIELDS}}
+    merged.pop("created_at", None)
+    merged.pop("updated_at", None)
+    if "quality" in changes:
+        merged["quality"] = changes["quality"]
+    try:
+        prepared = prepare_new_sample(merged)
+    except SampleValidationError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise SampleValidationError(problems)
+    prepared.pop("created_at")
+    prepared.pop("extra")
+    prepared["updated_at"] = utcnow()
+    if "quality" not in changes:
+        prepared.pop("quality", None)
+        prepared.pop("quality_score", None)
+    return prepared

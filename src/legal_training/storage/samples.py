@@ -1,0 +1,284 @@
+"""The sample repository: every read and write of samples goes through here.
+
+A repository is bound to one session (one unit of work): callers open ``db.write()`` or
+``db.read()`` and build ``SampleRepository(session, dialect)``, so several operations can share
+one transaction (an all-or-nothing import, say) without the repository knowing about HTTP.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, TypeVarTuple
+
+from sqlalchemy import Select, delete, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from legal_training.storage.models import SampleRow
+from legal_training.storage.records import (
+    SAMPLE_FIELDS,
+    prepare_new_sample,
+    prepare_update,
+)
+from legal_training.storage.search import (
+    SEARCH_FIELDS,
+    SearchQueryError,
+    postgres_condition,
+    sqlite_match_expression,
+    sqlite_search_sql,
+)
+
+_Ts = TypeVarTuple("_Ts")
+
+PUBLIC_FIELDS: tuple[str, ...] = (
+    *SAMPLE_FIELDS,
+    "question_tokens",
+    "answer_tokens",
+    "reasoning_tokens",
+    "citation_tokens",
+    "topic_tokens",
+    "total_tokens",
+    "quality_score",
+    "quality",
+)
+
+
+class SampleNotFoundError(LookupError):
+    """No sample with that id."""
+
+    def __init__(self, sample_id: str) -> None:
+        self.sample_id = sample_id
+        super().__init__(f"sample {sample_id!r} not found")
+
+
+class DuplicateSampleError(ValueError):
+    """Ids that already exist (or repeat within one payload)."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self.ids = list(ids)
+        shown = ", ".join(repr(i) for i in self.ids[:5])
+        more = f" and {len(self.ids) - 5} more" if len(self.ids) > 5 else ""
+        super().__init__(f"duplicate sample id(s): {shown}{more}")
+
+
+@dataclass(frozen=True)
+class SampleFilters:
+    """Exact-match filters shared by listing, random picks, export and publishing."""
+
+    topic: str | None = None
+    difficulty: str | None = None
+    jurisdiction: str | None = None
+    sample_type: str | None = None
+    practice_area: str | None = None
+    provider: str | None = None
+    model: str | None = None
+    batch_id: str | None = None
+    min_quality: float | None = None
+    exclude_provider: str | None = None
+
+    def apply(self, statement: Select[*_Ts]) -> Select[*_Ts]:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            if f.name == "min_quality":
+                statement = statement.where(SampleRow.quality_score >= value)
+            elif f.name == "exclude_provider":
+                statement = statement.where(
+                    (SampleRow.provider.is_(None)) | (SampleRow.provider != value)
+                )
+            else:
+                statement = statement.where(getattr(SampleRow, f.name) == value)
+        return statement
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+
+def sample_to_dict(row: SampleRow) -> dict[str, Any]:
+    """The public form of a sample: ISO timestamps, extra fields merged back in."""
+    data: dict[str, Any] = {name: getattr(row, name) for name in PUBLIC_FIELDS}
+    data["created_at"] = row.created_at.isoformat()
+    data["updated_at"] = row.updated_at.isoformat()
+    if row.extra:
+        for key, value in row.extra.items():
+            data.setdefault(key, value)
+    return data
+
+
+class SampleRepository:
+    """Samples in one session."""
+
+    def __init__(self, session: Session, dialect: str) -> None:
+        self.session = session
+        self.dialect = dialect
+
+    # -- writes --------------------------------------------------------------------------------
+    def add(self, data: dict[str, Any]) -> SampleRow:
+        """Validate and insert one sample; raises on an existing id."""
+        values = prepare_new_sample(data)
+        if self.existing_ids([values["id"]]):
+            raise DuplicateSampleError([values["id"]])
+        row = SampleRow(**values)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def insert_prepared(self, rows: list[dict[str, Any]]) -> None:
+        """Bulk insert of rows already checked by :func:`prepare_new_sample` (imports)."""
+        if rows:
+            self.session.execute(insert(SampleRow), rows)
+
+    def update(self, sample_id: str, changes: dict[str, Any]) -> SampleRow:
+        row = self.get_row(sample_id)
+        current = {name: getattr(row, name) for name in SAMPLE_FIELDS}
+        current["quality"] = row.quality
+        values = prepare_update(current, changes)
+        new_id = values["id"]
+        if new_id != sample_id and self.existing_ids([new_id]):
+            raise DuplicateSampleError([new_id])
+        for name, value in values.items():
+            setattr(row, name, value)
+        self.session.flush()
+        return row
+
+    def delete(self, sample_id: str) -> None:
+        result = self.session.execute(delete(SampleRow).where(SampleRow.id == sample_id))
+        if getattr(result, "rowcount", 0) == 0:
+            raise SampleNotFoundError(sample_id)
+
+    # -- reads ---------------------------------------------------------------------------------
+    def get_row(self, sample_id: str) -> SampleRow:
+        row = self.session.scalars(select(SampleRow).where(SampleRow.id == sample_id)).first()
+        if row is None:
+            raise SampleNotFoundError(sample_id)
+        return row
+
+    def get(self, sample_id: str) -> dict[str, Any]:
+        return sample_to_dict(self.get_row(sample_id))
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found.update(self.session.scalars(select(SampleRow.id).where(SampleRow.id.in_(chunk))))
+        return found
+
+    def count(self, filters: SampleFilters | None = None) -> int:
+        statement = select(func.count()).select_from(SampleRow)
+        if filters is not None:
+            statement = filters.apply(statement)
+        return int(self.session.scalar(statement) or 0)
+
+    def page(
+        self, filters: SampleFilters, *, limit: int, offset: int = 0
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page, newest first, and the total matching the filters."""
+        statement = filters.apply(select(SampleRow))
+        statement = statement.order_by(SampleRow.created_at.desc(), SampleRow.seq.desc())
+        rows = self.session.scalars(statement.limit(limit).offset(offset)).all()
+        return [sample_to_dict(r) for r in rows], self.count(filters)
+
+    def by_ids(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Samples for ``ids`` in the order asked for; unknown ids are skipped."""
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            for row in self.session.scalars(select(SampleRow).where(SampleRow.id.in_(chunk))):
+                found[row.id] = sample_to_dict(row)
+        return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+    def search(self, query: str, *, field: str = "all", limit: int = 100) -> list[dict[str, Any]]:
+        """Full-text search, best matches first."""
+        if field not in SEARCH_FIELDS:
+            raise SearchQueryError(
+                f"unknown field {field!r}; valid values: {', '.join(SEARCH_FIELDS)}"
+            )
+        if self.dialect == "sqlite":
+            match = sqlite_match_expression(query, field)
+            seqs = list(self.session.scalars(sqlite_search_sql(), {"match": match, "limit": limit}))
+            if not seqs:
+                return []
+            rows = {
+                r.seq: r
+                for r in self.session.scalars(select(SampleRow).where(SampleRow.seq.in_(seqs)))
+            }
+            return [sample_to_dict(rows[s]) for s in seqs if s in rows]
+        if self.dialect == "postgresql":
+            condition = postgres_condition(query, field)
+            statement = select(SampleRow).where(condition).limit(limit)
+            return [sample_to_dict(r) for r in self.session.scalars(statement)]
+        return self._search_like(query, field, limit)
+
+    def _search_like(self, query: str, field: str, limit: int) -> list[dict[str, Any]]:
+        """Portable fallback for other databases: escaped LIKE, never a regex."""
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        names = ["question", "answer", "topic", "case_citation"] if field == "all" else [field]
+        condition = None
+        for name in names:
+            clause = getattr(SampleRow, name).ilike(pattern, escape="\\")
+            condition = clause if condition is None else condition | clause
+        statement = select(SampleRow).where(condition).limit(limit)  # type: ignore[arg-type]
+        return [sample_to_dict(r) for r in self.session.scalars(statement)]
+
+    def random(
+        self, count: int, filters: SampleFilters, *, rng: random.Random | None = None
+    ) -> list[dict[str, Any]]:
+        """Up to ``count`` distinct random samples without a full-table sort.
+
+        Picks random points in the ``seq`` range and takes the next matching row from each
+        (an index seek), so the cost does not grow with the dataset.
+        """
+        rng = rng or random.Random()
+        bounds = select(func.min(SampleRow.seq), func.max(SampleRow.seq))
+        low, high = self.session.execute(filters.apply(bounds)).one()
+        if low is None:
+            return []
+        total = self.count(filters)
+        wanted = min(count, total)
+        picked: dict[int, SampleRow] = {}
+        attempts = 0
+        while len(picked) < wanted and attempts < wanted * 8 + 16:
+            attempts += 1
+            point = rng.randint(low, high)
+            statement = filters.apply(select(SampleRow).where(SampleRow.seq >= point))
+            row = self.session.scalars(statement.order_by(SampleRow.seq).limit(1)).first()
+            if row is not None:
+                picked.setdefault(row.seq, row)
+        if len(picked) < wanted:  # sparse matches: fall back to a random sort of what is left
+            statement = filters.apply(select(SampleRow).where(SampleRow.seq.not_in(list(picked))))
+            rest = statement.order_by(func.random()).limit(wanted - len(picked))
+            for row in self.session.scalars(rest):
+                picked[row.seq] = row
+        rows = list(picked.values())
+        rng.shuffle(rows)
+        return [sample_to_dict(r) for r in rows]
+
+    def iter_chunks(
+        self,
+        filters: SampleFilters,
+        *,
+        chunk_size: int = 2000,
+        columns: Sequence[str] | None = None,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Every matching sample in ``seq`` order, a chunk at a time (keyset pagination)."""
+        last = 0
+        while True:
+            statement = filters.apply(select(SampleRow).where(SampleRow.seq > last))
+            rows = self.session.scalars(statement.order_by(SampleRow.seq).limit(chunk_size)).all()
+            if not rows:
+                return
+            last = rows[-1].seq
+            chunk = [sample_to_dict(r) for r in rows]
+            if columns is not None:
+                chunk = [{c: item.get(c) for c in columns} for item in chunk]
+            yield chunk
+            self.session.expunge_all()
+
+    def batch_ids_exist(self) -> bool:
+        return bool(
+            self.session.scalar(text("SELECT 1 FROM samples WHERE batch_id IS NOT NULL LIMIT 1"))
+        )

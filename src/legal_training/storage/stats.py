@@ -1,0 +1,210 @@
+"""Dataset statistics computed in the database from narrow, indexed columns.
+
+Token counts and text lengths are stored with each sample at write time, so no statistic here
+re-reads or re-tokenises the texts (the original ran tiktoken over the whole dataset per request).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from legal_training.storage.models import SampleRow
+from legal_training.storage.tokens import ENCODING_LABEL
+
+# Fixed $ per 1M tokens, as the original reported (for rough planning only).
+COST_PER_MILLION_TOKENS: dict[str, float] = {
+    "llama-3.3-70b": 0.69,
+    "llama-3.1-70b": 0.69,
+    "llama-3.1-8b": 0.065,
+    "mixtral-8x7b": 0.24,
+    "gemma-7b": 0.07,
+}
+_TOKEN_FIELDS = {
+    "question": SampleRow.question_tokens,
+    "answer": SampleRow.answer_tokens,
+    "reasoning": SampleRow.reasoning_tokens,
+    "case_citation": SampleRow.citation_tokens,
+    "topic": SampleRow.topic_tokens,
+}
+
+
+def _distribution(
+    session: Session, column: Any, *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    count = func.count().label("count")
+    statement = select(column, count).group_by(column).order_by(count.desc(), column)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [{"value": value, "count": int(n)} for value, n in session.execute(statement)]
+
+
+def _named(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    return [{name: r["value"], "count": r["count"]} for r in rows]
+
+
+def basic_stats(session: Session) -> dict[str, Any]:
+    """``GET /api/stats``: the V2 shape (``count`` keys) plus V1's ``columns``."""
+    total = int(session.scalar(select(func.count()).select_from(SampleRow)) or 0)
+    lengths = session.execute(
+        select(
+            func.avg(SampleRow.question_chars),
+            func.avg(SampleRow.answer_chars),
+            func.avg(SampleRow.reasoning_chars),
+            func.avg(SampleRow.citation_chars),
+        )
+    ).one()
+    unique_topics = int(session.scalar(select(func.count(func.distinct(SampleRow.topic)))) or 0)
+    return {
+        "total": total,
+        "columns": [
+            "id",
+            "question",
+            "answer",
+            "topic",
+            "difficulty",
+            "case_citation",
+            "reasoning",
+            "sample_type",
+            "jurisdiction",
+            "practice_area",
+            "provider",
+            "model",
+            "batch_id",
+            "created_at",
+            "updated_at",
+        ],
+        "difficulty_distribution": _named(
+            _distribution(session, SampleRow.difficulty), "difficulty"
+        ),
+        "top_topics": _named(_distribution(session, SampleRow.topic, limit=10), "topic"),
+        "sample_type_distribution": _named(
+            _distribution(session, SampleRow.sample_type), "sample_type"
+        ),
+        "jurisdiction_distribution": _named(
+            _distribution(session, SampleRow.jurisdiction), "jurisdiction"
+        ),
+        "provider_distribution": _named(_distribution(session, SampleRow.provider), "provider"),
+        "avg_lengths": {
+            "question": round(float(lengths[0] or 0), 1),
+            "answer": round(float(lengths[1] or 0), 1),
+            "reasoning": round(float(lengths[2] or 0), 1),
+            "case_citation": round(float(lengths[3] or 0), 1),
+        },
+        "unique_topics": unique_topics,
+    }
+
+
+def detailed_stats(session: Session) -> dict[str, Any]:
+    """``GET /api/stats/detailed``: per-difficulty lengths, all topics, practice areas."""
+    total = int(session.scalar(select(func.count()).select_from(SampleRow)) or 0)
+    by_difficulty = session.execute(
+        select(
+            SampleRow.difficulty,
+            func.count(),
+            func.avg(SampleRow.question_chars),
+            func.avg(SampleRow.answer_chars),
+        )
+        .group_by(SampleRow.difficulty)
+        .order_by(SampleRow.difficulty)
+    ).all()
+    lengths = session.execute(
+        select(
+            func.avg(SampleRow.question_chars),
+            func.avg(SampleRow.answer_chars),
+            func.avg(SampleRow.reasoning_chars),
+            func.avg(SampleRow.citation_chars),
+        )
+    ).one()
+    topics = _named(_distribution(session, SampleRow.topic), "topic")
+    areas = _named(_distribution(session, SampleRow.practice_area), "practice_area")
+    return {
+        "total_samples": total,
+        "difficulty_breakdown": [
+            {
+                "difficulty": d,
+                "count": int(n),
+                "avg_question_length": round(float(q or 0), 1),
+                "avg_answer_length": round(float(a or 0), 1),
+            }
+            for d, n, q, a in by_difficulty
+        ],
+        "topic_breakdown": topics,
+        "practice_areas": areas,
+        "avg_lengths": {
+            "question": round(float(lengths[0] or 0), 1),
+            "answer": round(float(lengths[1] or 0), 1),
+            "reasoning": round(float(lengths[2] or 0), 1),
+            "case_citation": round(float(lengths[3] or 0), 1),
+        },
+        "unique_topics": len(topics),
+        "unique_practice_areas": len(areas),
+    }
+
+
+def token_stats(session: Session) -> dict[str, Any]:
+    """``GET /api/stats/tokens`` from the stored counts."""
+    sums = session.execute(
+        select(
+            func.count(),
+            func.sum(SampleRow.total_tokens),
+            *[func.sum(c) for c in _TOKEN_FIELDS.values()],
+        )
+    ).one()
+    total_samples = int(sums[0] or 0)
+    total_tokens = int(sums[1] or 0)
+    by_field = {}
+    for (name, _), value in zip(_TOKEN_FIELDS.items(), sums[2:], strict=True):
+        field_total = int(value or 0)
+        by_field[name] = {
+            "total": field_total,
+            "avg_per_sample": round(field_total / total_samples, 1) if total_samples else 0.0,
+            "percentage": round(100 * field_total / total_tokens, 1) if total_tokens else 0.0,
+        }
+    by_difficulty = {
+        d: {
+            "total_tokens": int(t or 0),
+            "avg_tokens": round(float(a or 0), 1),
+            "sample_count": int(n),
+        }
+        for d, t, a, n in session.execute(
+            select(
+                SampleRow.difficulty,
+                func.sum(SampleRow.total_tokens),
+                func.avg(SampleRow.total_tokens),
+                func.count(),
+            ).group_by(SampleRow.difficulty)
+        )
+    }
+    total_col = func.sum(SampleRow.total_tokens).label("t")
+    by_area = [
+        {
+            "practice_area": area,
+            "total_tokens": int(t or 0),
+            "avg_tokens": round(float(a or 0), 1),
+            "count": int(n),
+        }
+        for area, t, a, n in session.execute(
+            select(
+                SampleRow.practice_area, total_col, func.avg(SampleRow.total_tokens), func.count()
+            )
+            .group_by(SampleRow.practice_area)
+            .order_by(total_col.desc())
+            .limit(10)
+        )
+    ]
+    return {
+        "total_tokens": total_tokens,
+        "total_samples": total_samples,
+        "avg_tokens_per_sample": round(total_tokens / total_samples, 1) if total_samples else 0.0,
+        "tokens_by_field": by_field,
+        "tokens_by_difficulty": by_difficulty,
+        "tokens_by_practice_area": by_area,
+        "estimated_costs": {
+            model: round(total_tokens / 1_000_000 * price, 4)
+            for model, price in COST_PER_MILLION_TOKENS.items()
+        },
+        "encoding": ENCODING_LABEL,
+    }

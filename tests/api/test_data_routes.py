@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import make_sample
+
+
+def _add(client: TestClient, *samples: dict[str, Any]) -> None:
+    for sample in samples:
+        response = client.post("/api/add", json=sample)
+        assert response.status_code == 201, response.text
+
+
+def _ids(client: TestClient) -> list[str]:
+    return [s["id"] for s in client.get("/api/data", params={"limit": 1000}).json()["samples"]]
+
+
+def test_add_and_get(client: TestClient) -> None:
+    _add(client, make_sample(1))
+    body = client.get("/api/sample/sample_00001").json()
+    assert body["success"] is True
+    assert body["sample"]["question"].startswith("Question 1")
+    assert body["sample"]["total_tokens"] > 0
+
+
+def test_add_missing_field_is_422_and_nothing_saved(client: TestClient) -> None:
+    bad = make_sample(1)
+    del bad["answer"]
+    response = client.post("/api/add", json=bad)
+    assert response.status_code == 422
+    assert "answer" in response.json()["error"]
+    assert _ids(client) == []
+
+
+def test_add_mistyped_field_is_422(client: TestClient) -> None:
+    response = client.post("/api/add", json=make_sample(1, question=["not", "text"]))
+    assert response.status_code == 422
+
+
+def test_add_unknown_difficulty_is_400_with_valid_values(client: TestClient) -> None:
+    response = client.post("/api/add", json=make_sample(1, difficulty="legendary"))
+    assert response.status_code == 400
+    assert "expert" in response.json()["error"]
+
+
+def test_add_duplicate_id_is_409_and_original_kept(client: TestClient) -> None:
+    _add(client, make_sample(1))
+    response = client.post("/api/add", json=make_sample(1, question="Replaced?"))
+    assert response.status_code == 409
+    assert response.json()["code"] == "duplicate_id"
+    assert client.get("/api/sample/sample_00001").json()["sample"]["question"].startswith("Q")
+
+
+def test_get_unknown_is_404(client: TestClient) -> None:
+    response = client.get("/api/sample/nope")
+    assert response.status_code == 404
+    assert response.json()["code"] == "sample_not_found"
+
+
+def test_partial_put(client: TestClient) -> None:
+    _add(client, make_sample(1))
+    response = client.put("/api/sample/sample_00001", json={"difficulty": "expert"})
+    assert response.status_code == 200
+    sample = client.get("/api/sample/sample_00001").json()["sample"]
+    assert sample["difficulty"] == "expert"
+    assert sample["question"].startswith("Question 1")
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({}, 400),
+        ({"question": None}, 400),
+        ({"question": 5}, 422),
+        ({"unknown_field": "x"}, 422),
+        ({"difficulty": "legendary"}, 400),
+    ],
+)
+def test_bad_put_leaves_sample_unchanged(
+    client: TestClient, body: dict[str, Any], status: int
+) -> None:
+    _add(client, make_sample(1))
+    before = client.get("/api/sample/sample_00001").json()["sample"]
+    response = client.put("/api/sample/sample_00001", json=body)
+    assert response.status_code == status
+    assert client.get("/api/sample/sample_00001").json()["sample"] == before
+
+
+def test_put_unknown_is_404_and_id_collision_is_409(client: TestClient) -> None:
+    _add(client, make_sample(1), make_sample(2))
+    assert client.put("/api/sample/nope", json={"answer": "x"}).status_code == 404
+    assert client.put("/api/sample/sample_00001", json={"id": "sample_00002"}).status_code == 409
+
+
+def test_delete(client: TestClient) -> None:
+    _add(client, make_sample(1))
+    response = client.delete("/api/sample/sample_00001")
+    assert response.status_code == 200 and response.json()["total_samples"] == 0
+    assert client.delete("/api/sample/sample_00001").status_code == 404
+
+
+def test_data_pagination_and_filters(client: TestClient) -> None:
+    _add(client, *[make_sample(i, difficulty="basic" if i < 3 else "expert") for i in range(8)])
+    body = client.get("/api/data", params={"limit": 2, "offset": 1}).json()
+    assert body["total"] == 8 and body["count"] == 2 and body["limit"] == 2
+    basic = client.get("/api/data", params={"difficulty": "foundational"}).json()
+    assert basic["total"] == 3
+    assert {s["difficulty"] for s in basic["samples"]} == {"basic"}
+
+
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 1001}, {"limit": -5}, {"offset": -1},
+                                    {"limit": "ten"}, {"limit": 10**12}])  # fmt: skip
+def test_data_rejects_bad_paging(client: TestClient, params: dict[str, Any]) -> None:
+    assert client.get("/api/data", params=params).status_code == 422
+
+
+def test_data_unknown_jurisdiction_is_400(client: TestClient) -> None:
+    response = client.get("/api/data", params={"jurisdiction": "mars"})
+    assert response.status_code == 400
+    assert "international" in response.json()["error"]
+
+
+def test_search(client: TestClient) -> None:
+    _add(client, make_sample(1, question="Who owns the easement?"), make_sample(2))
+    body = client.get("/api/search", params={"q": "easement"}).json()
+    assert body["count"] == 1 and body["results"][0]["id"] == "sample_00001"
+    assert body["field"] == "all"
+    field = client.get("/api/search", params={"q": "easement", "field": "answer"}).json()
+    assert field["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "q", ["'; DROP TABLE samples; --", "(a+)+$", "[", "\\", '"', "*", "NEAR(a b)", "%"]
+)
+def test_search_metacharacters_never_error_or_change_data(client: TestClient, q: str) -> None:
+    _add(client, make_sample(1))
+    response = client.get("/api/search", params={"q": q})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.json()["code"] == "invalid_query"
+    assert _ids(client) == ["sample_00001"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": ""}, {"q": "x", "field": "password"}, {"q": "x", "limit": 0}, {"q": "x" * 501}],
+)
+def test_search_bad_input(client: TestClient, params: dict[str, Any]) -> None:
+    assert client.get("/api/search", params=params).status_code in (400, 422)
+
+
+def test_filter_route(client: TestClient) -> None:
+    _add(client, make_sample(1, sample_type="educational"), make_sample(2))
+    body = client.get("/api/samples/filter", params={"sample_type": "educational"}).json()
+    assert body["count"] == 1 and body["filters"] == {"sample_type": "educational"}
+    assert client.get("/api/samples/filter", params={"limit": 5000}).status_code == 422
+
+
+def test_random(client: TestClient) -> None:
+    _add(client, *[make_sample(i) for i in range(10)])
+    body = client.get("/api/samples/random", params={"count": 3}).json()
+    assert body["count"] == 3 and len({s["id"] for s in body["samples"]}) == 3
+    for count in (0, -5, 101):
+        assert client.get("/api/samples/random", params={"count": count}).status_code == 422
+
+
+def test_single_download(client: TestClient) -> None:
+    _add(client, make_sample(1))
+    response = client.get("/api/sample/sample_00001/download")
+    assert response.status_code == 200
+    assert 'filename="sample_00001.json"' in response.headers["content-disposition"]
+    assert json.loads(response.text)["id"] == "sample_00001"
+    assert client.get("/api/sample/nope/download").status_code == 404
+
+
+def test_selected_download(client: TestClient) -> None:
+    _add(client, make_sample(1), make_sample(2))
+    response = client.post(
+        "/api/samples/download", json={"sample_ids": ["sample_00002", "nope", "sample_00001"]}
+    )
+    assert response.status_code == 200
+    lines = [json.loads(line) for line in response.text.splitlines()]
+    assert [s["id"] for s in lines] == ["sample_00002", "sample_00001"]
+    assert client.post("/api/samples/download", json={"sample_ids": []}).status_code == 422
+    assert client.post("/api/samples/download", json={"sample_ids": ["nope"]}).status_code == 404
+
+
+def test_batch_samples(client: TestClient) -> None:
+    _add(client, make_sample(1, batch_id="batch_a"), make_sample(2, batch_id="batch_b"))
+    body = client.get("/api/batch/batch_a/samples").json()
+    assert body["count"] == 1 and body["samples"][0]["id"] == "sample_00001"
+    assert body["batch_info"] is None
+    assert client.get("/api/batch/batch_zzz/samples").status_code == 404
