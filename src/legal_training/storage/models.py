@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Float, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from legal_training.storage.types import UTCDateTime, utcnow
@@ -116,3 +116,16 @@ class BatchRow(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SampleBandRow(Base):
+    """One LSH band key of a sample's MinHash signature (near-duplicate candidate look-up)."""
+
+    __tablename__ = "sample_bands"
+
+    sample_seq: Mapped[int] = mapped_column(
+        _SEQ_TYPE, ForeignKey("samples.seq", ondelete="CASCADE"), primary_key=True
+    )
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+
+    __table_args__ = (Index("ix_sample_bands_band_key", "band_key"),)

@@ -16,6 +16,7 @@ from sqlalchemy import Select, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from legal_training.storage.models import SampleRow
+from legal_training.storage.near_duplicates import NearDuplicateIndex, keys_for
 from legal_training.storage.records import (
     SAMPLE_FIELDS,
     prepare_new_sample,
@@ -123,12 +124,28 @@ class SampleRepository:
         row = SampleRow(**values)
         self.session.add(row)
         self.session.flush()
+        NearDuplicateIndex(self.session).replace(row.seq, keys_for(row.question, row.answer))
         return row
 
     def insert_prepared(self, rows: list[dict[str, Any]]) -> None:
         """Bulk insert of rows already checked by :func:`prepare_new_sample` (imports)."""
-        if rows:
-            self.session.execute(insert(SampleRow), rows)
+        if not rows:
+            return
+        statement = insert(SampleRow).returning(
+            SampleRow.seq, SampleRow.id, sort_by_parameter_order=True
+        )
+        inserted = self.session.execute(statement, rows).all()
+        NearDuplicateIndex(self.session).add_many(
+            [
+                (seq, keys_for(values["question"], values["answer"]))
+                for (seq, _), values in zip(inserted, rows, strict=True)
+            ]
+        )
+
+    def find_by_question_hash(self, digest: str, *, limit: int = 5) -> list[str]:
+        """Ids of samples whose normalised question hashes to ``digest`` (exact duplicates)."""
+        statement = select(SampleRow.id).where(SampleRow.question_hash == digest).limit(limit)
+        return list(self.session.scalars(statement))
 
     def update(self, sample_id: str, changes: dict[str, Any]) -> SampleRow:
         row = self.get_row(sample_id)
@@ -138,9 +155,12 @@ class SampleRepository:
         new_id = values["id"]
         if new_id != sample_id and self.existing_ids([new_id]):
             raise DuplicateSampleError([new_id])
+        texts_changed = values["question"] != row.question or values["answer"] != row.answer
         for name, value in values.items():
             setattr(row, name, value)
         self.session.flush()
+        if texts_changed:
+            NearDuplicateIndex(self.session).replace(row.seq, keys_for(row.question, row.answer))
         return row
 
     def delete(self, sample_id: str) -> None:
