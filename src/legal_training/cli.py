@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from legal_training.providers.simulator import register as register_simulator
 from legal_training.settings import Settings, get_settings
 from legal_training.storage import io as sample_io
 from legal_training.storage import stats as dataset_stats
@@ -24,6 +25,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True)
+register_simulator(app)
 out = Console()
 
 
