@@ -1,0 +1,317 @@
+"""One request in, one sample out: either accepted (and optionally saved) or rejected with reasons.
+
+Layers, outermost first: resolve the request against the catalog → build the prompt → route the
+call (retries and failover live in the provider router) → extract the JSON → run the quality gate
+→ save. Nothing here knows about HTTP; the API and the batch engine both call
+:func:`generate_one`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from legal_training.catalog import Difficulty, Jurisdiction, SampleType, Topic, get_catalog
+from legal_training.catalog.models import CatalogError
+from legal_training.generation.checks import CHECK_DUPLICATE, CheckResult
+from legal_training.generation.extract import extract_json_object
+from legal_training.generation.prompts import SAMPLE_JSON_SCHEMA, build_messages
+from legal_training.generation.quality import QualityMode, QualityReport, evaluate
+from legal_training.providers.base import ChatRequest
+from legal_training.providers.errors import ProviderError
+from legal_training.providers.router import FailoverRouter
+from legal_training.storage.db import Database
+from legal_training.storage.near_duplicates import (
+    DEFAULT_NEAR_DUPLICATE_THRESHOLD,
+    NearDuplicateIndex,
+)
+from legal_training.storage.samples import DuplicateSampleError, SampleRepository
+from legal_training.text import question_hash
+
+DEFAULT_MAX_TOKENS = 4000
+THINKING_MAX_TOKENS = 8000
+
+
+@dataclass(frozen=True)
+class GenerationSpec:
+    """A resolved request: catalog objects, not strings."""
+
+    topic: Topic
+    jurisdiction: Jurisdiction
+    difficulty: Difficulty
+    sample_type: SampleType
+    reasoning_instruction: str | None = None
+    provider: str | None = None  # None or "auto": the router's order
+    model: str | None = None
+
+
+def resolve_spec(
+    *,
+    topic: str | None = None,
+    practice_area: str | None = None,
+    jurisdiction: str | None = None,
+    difficulty: str | None = None,
+    sample_type: str | None = None,
+    reasoning_instruction: str | None = None,
+    provider: str | None = None,
+    model: str | None = None,
+    rotation_index: int = 0,
+    rng: random.Random | None = None,
+) -> GenerationSpec:
+    """Turn the original's loose strings into catalog objects; unknown values raise
+    :class:`CatalogError` listing the valid ones. Defaults: the original's contract topic,
+    the topic's default difficulty, ``case_analysis``; ``balance`` rotates by ``rotation_index``.
+    """
+    catalog = get_catalog()
+    rng = rng or random.Random()
+    juris = catalog.jurisdiction(jurisdiction) if jurisdiction else None
+    if topic:
+        found = catalog.find_topic(
+            topic, practice_area=practice_area if " - " not in topic else None
+        )
+    else:
+        pool = catalog.filter_topics(
+            jurisdiction=juris.id if juris else None, practice_area=practice_area
+        )
+        if not pool:
+            raise CatalogError("practice_area", practice_area or "", catalog.practice_areas())
+        found = pool[0] if juris is None and not practice_area else rng.choice(pool)
+        if juris is None and not practice_area:
+            found = catalog.find_topic("Contract Law - Formation of Contracts")
+    if juris is not None and juris.id != found.jurisdiction:
+        valid = [t.full_name for t in catalog.filter_topics(jurisdiction=juris.id)]
+        raise CatalogError(f"topic for jurisdiction {juris.id}", topic or "", valid)
+    level = (
+        catalog.difficulty(difficulty)
+        if difficulty
+        else catalog.difficulty(found.default_difficulty)
+    )
+    wanted_type = (sample_type or catalog.default_sample_type).strip().lower()
+    if wanted_type == catalog.rotation_sample_type:
+        kind = catalog.rotate_sample_type(rotation_index)
+    else:
+        kind = catalog.sample_type(wanted_type)
+    return GenerationSpec(
+        topic=found,
+        jurisdiction=catalog.jurisdiction(found.jurisdiction),
+        difficulty=level,
+        sample_type=kind,
+        reasoning_instruction=reasoning_instruction or None,
+        provider=provider if provider and provider != "auto" else None,
+        model=model or None,
+    )
+
+
+class DatabaseDuplicates:
+    """The gate's duplicate look-up against the stored dataset."""
+
+    def __init__(self, db: Database, *, threshold: float = DEFAULT_NEAR_DUPLICATE_THRESHOLD):
+        self.db = db
+        self.threshold = threshold
+
+    def exact(self, question: str) -> list[str]:
+        with self.db.read() as session:
+            repo = SampleRepository(session, self.db.dialect)
+            return repo.find_by_question_hash(question_hash(question))
+
+    def near(self, question: str, answer: str) -> list[tuple[str, float]]:
+        with self.db.read() as session:
+            matches = NearDuplicateIndex(session).find(question, answer, threshold=self.threshold)
+        return [(m.sample_id, m.similarity) for m in matches]
+
+
+@dataclass
+class GenerationOutcome:
+    """Everything one attempt produced, accepted or not."""
+
+    success: bool
+    sample: dict[str, Any] | None
+    quality: QualityReport | None
+    provider: str | None
+    model: str | None
+    tokens_used: int
+    prompt_tokens: int
+    completion_tokens: int
+    elapsed_s: float
+    switches: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+    error_category: str | None = None
+    raw_output: str | None = None
+    saved: bool = False
+
+    @property
+    def rejection_reasons(self) -> list[str]:
+        if self.quality is not None and not self.quality.accepted:
+            return [c.name for c in self.quality.failed]
+        return [self.error_category] if self.error_category else []
+
+
+def _sample_from(
+    data: dict[str, Any], spec: GenerationSpec, *, provider: str, model: str, batch_id: str | None
+) -> dict[str, Any]:
+    return {
+        "id": f"{provider}_{uuid.uuid4()}",
+        "question": data.get("question"),
+        "answer": data.get("answer"),
+        "topic": spec.topic.full_name,
+        "difficulty": spec.difficulty.id,
+        "case_citation": data.get("case_citation"),
+        "reasoning": data.get("reasoning"),
+        "sample_type": spec.sample_type.id,
+        "jurisdiction": spec.jurisdiction.id,
+        "practice_area": spec.topic.practice_area,
+        "provider": provider,
+        "model": model,
+        "batch_id": batch_id,
+    }
+
+
+def save_sample(db: Database, sample: dict[str, Any], report: QualityReport) -> dict[str, Any]:
+    """Store an accepted sample; the exact-duplicate check is repeated inside the write so two
+    concurrent generations of the same question cannot both land."""
+    with db.write() as session:
+        repo = SampleRepository(session, db.dialect)
+        if repo.find_by_question_hash(question_hash(str(sample["question"]))):
+            raise DuplicateSampleError([str(sample["id"])])
+        row = repo.add({**sample, "quality": report.as_dict()})
+        return repo.get(row.id)
+
+
+async def generate_one(
+    spec: GenerationSpec,
+    *,
+    router: FailoverRouter,
+    db: Database | None,
+    save: bool = False,
+    batch_id: str | None = None,
+    mode: QualityMode = "strict",
+    near_duplicate_threshold: float = DEFAULT_NEAR_DUPLICATE_THRESHOLD,
+    seed: int | None = None,
+    max_tokens: int | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+) -> GenerationOutcome:
+    """Generate, check and (when ``save`` and accepted) store one sample. Never raises for a
+    provider or quality failure: those come back as ``success=False`` with a category."""
+    started = time.perf_counter()
+    messages = build_messages(
+        topic=spec.topic,
+        jurisdiction=spec.jurisdiction,
+        difficulty=spec.difficulty,
+        sample_type=spec.sample_type,
+        reasoning_instruction=spec.reasoning_instruction,
+        schema_mode="json_schema",
+        seed=seed,
+    )
+    request = ChatRequest(
+        messages=messages,
+        model=spec.model,
+        max_tokens=max_tokens or DEFAULT_MAX_TOKENS,
+        response_format={
+            "type": "json_schema",
+            "json_schema": {"name": "legal_sample", "strict": True, "schema": SAMPLE_JSON_SCHEMA},
+        },
+        extra_headers=dict(extra_headers or {}),
+    )
+    try:
+        routed = await router.chat(request, provider=spec.provider, model=spec.model)
+    except ProviderError as exc:
+        return GenerationOutcome(
+            success=False,
+            sample=None,
+            quality=None,
+            provider=exc.provider,
+            model=exc.model,
+            tokens_used=0,
+            prompt_tokens=0,
+            completion_tokens=0,
+            elapsed_s=time.perf_counter() - started,
+            error=str(exc),
+            error_category=type(exc).__name__,
+        )
+    result = routed.result
+    switches = [s.as_dict() for s in routed.switches]
+    usage = result.usage
+    base: dict[str, Any] = {
+        "provider": result.provider,
+        "model": result.model,
+        "tokens_used": usage.total_tokens,
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "switches": switches,
+        "raw_output": result.text,
+    }
+    extraction = extract_json_object(
+        result.text, finish_reason=result.finish_reason, reasoning_content=result.reasoning
+    )
+    duplicates = DatabaseDuplicates(db, threshold=near_duplicate_threshold) if db else None
+    data = extraction.data if extraction.ok else None
+    flags = list(extraction.warnings)
+    if extraction.repaired:
+        flags.append("json_repaired")
+    report = await asyncio.to_thread(
+        evaluate,
+        data,
+        difficulty=spec.difficulty,
+        sample_type=spec.sample_type,
+        jurisdiction=spec.jurisdiction,
+        finish_reason=result.finish_reason,
+        duplicates=duplicates,
+        mode=mode,
+        flags=flags,
+    )
+    if data is None and extraction.error not in (None, "truncated"):
+        report = _with_extraction_failure(report, extraction.error, extraction.error_detail)
+    if not report.accepted or data is None:
+        return GenerationOutcome(
+            success=False,
+            sample=None,
+            quality=report,
+            elapsed_s=time.perf_counter() - started,
+            error="; ".join(report.reasons) or "rejected",
+            error_category="quality",
+            **base,
+        )
+    sample = _sample_from(
+        data, spec, provider=result.provider, model=result.model, batch_id=batch_id
+    )
+    sample["quality"] = report.as_dict()
+    saved = False
+    if save and db is not None:
+        try:
+            sample = await asyncio.to_thread(save_sample, db, sample, report)
+            saved = True
+        except DuplicateSampleError:
+            failed = CheckResult(CHECK_DUPLICATE, False, "exact duplicate saved concurrently", {})
+            checks = tuple(failed if c.name == CHECK_DUPLICATE else c for c in report.checks)
+            report = QualityReport(report.score, False, report.mode, checks, report.flags)
+            return GenerationOutcome(
+                success=False,
+                sample=None,
+                quality=report,
+                elapsed_s=time.perf_counter() - started,
+                error="duplicate",
+                error_category="quality",
+                **base,
+            )
+    return GenerationOutcome(
+        success=True,
+        sample=sample,
+        quality=report,
+        elapsed_s=time.perf_counter() - started,
+        saved=saved,
+        **base,
+    )
+
+
+def _with_extraction_failure(
+    report: QualityReport, error: str | None, detail: str | None
+) -> QualityReport:
+    """Record why no JSON object could be read (the required-fields check alone would only say
+    that the fields are missing)."""
+    failed = CheckResult("extraction", False, f"{error}: {detail or 'no usable JSON object'}", {})
+    return QualityReport(0.0, False, report.mode, (failed, *report.checks), report.flags)
