@@ -116,6 +116,11 @@ class BatchRow(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Added by migration 0004 (batch engine).
+    cost_usd: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    circuits: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    active_seconds: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    last_progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SampleBandRow(Base):

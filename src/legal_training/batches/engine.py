@@ -1,0 +1,950 @@
+"""The batch engine: turns provider quota into accepted samples, durably, at the budget's pace.
+
+Layers (STYLE.md: batch → attempt → failover → retry → provider): a :class:`BatchEngine` owns
+the live runs of this process; each run has a bounded set of worker tasks in a ``TaskGroup``;
+each worker owns one *slot* of the batch at a time and attempts it through
+:func:`~legal_training.generation.pipeline.generate_one` (failover and retries live in the
+router, pacing in the shared :class:`~legal_training.providers.budgets.RateBudget`, which makes
+callers wait; nothing here sleeps to pace).
+
+Correctness rules, each fixing a bug of the original (original-system.md §4, §7.6):
+
+* **Never more than count.** A worker only runs while it holds an unfilled slot, so at most
+  ``count - accepted`` requests are in flight; and the save transaction locks the batch row,
+  recounts the batch's samples and refuses a sample once ``count`` is reached, so even several
+  processes cannot overshoot.
+* **Stop means stop.** ``stop`` commits ``status = 'stopped'`` before it returns; the save
+  transaction reads the status under the same row lock, so a sample whose save starts after the
+  stop is discarded. Stopped is never recorded as completed.
+* **Durable before announced.** A sample is committed (with its slot number, in the sample's
+  ``batch_slot`` field) before it is counted or published; the accepted count is always
+  ``COUNT(samples WHERE batch_id = …)``, which is what a resumed run starts from.
+* **No module state.** The engine is an object on ``app.state`` (or in the CLI command).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import time
+import uuid
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import structlog
+from sqlalchemy import func, select
+
+from legal_training.batches.circuit import CircuitBreakers
+from legal_training.batches.events import (
+    BatchEvent,
+    ErrorEvent,
+    EventBus,
+    InMemoryEventBus,
+    ProgressEvent,
+    SampleEvent,
+    StatusEvent,
+)
+from legal_training.batches.params import (
+    AUTO,
+    BatchParams,
+    BatchRequest,
+    BatchValidationError,
+    validate_request,
+)
+from legal_training.batches.planning import BatchPlan, PlanItem
+from legal_training.generation.pipeline import GenerationOutcome, generate_one, resolve_spec
+from legal_training.generation.quality import QualityMode
+from legal_training.providers.registry import ProviderRegistry
+from legal_training.providers.router import FailoverRouter
+from legal_training.storage.batches import BatchNotFoundError, BatchRepository, batch_to_dict
+from legal_training.storage.db import Database
+from legal_training.storage.models import BatchRow, SampleRow
+from legal_training.storage.near_duplicates import DEFAULT_NEAR_DUPLICATE_THRESHOLD
+from legal_training.storage.records import SampleValidationError
+from legal_training.storage.samples import DuplicateSampleError, SampleRepository
+from legal_training.storage.stats import COST_PER_MILLION_TOKENS
+from legal_training.storage.types import utcnow
+from legal_training.text import question_hash
+
+logger = structlog.get_logger(__name__)
+
+SLOT_FIELD = "batch_slot"
+#: Requests a worker pool should keep in flight per request/second of budget: LLM answers of a
+#: few thousand tokens take 5-30 s, so this many workers keep the budget busy. Extra workers
+#: only queue inside the budget, which is harmless.
+TARGET_LATENCY_S = 20.0
+MIN_CONCURRENCY = 4
+MAX_CONCURRENCY = 64
+#: Failures that mean no provider can serve us now (quota gone, keys wrong, all cooling down).
+FATAL_CATEGORIES = frozenset({"ProvidersExhausted", "BudgetExhausted", "AuthenticationFailed"})
+FATAL_STREAK = 3
+#: Consecutive non-fatal provider failures (no success in between) before giving up.
+FAILURE_STREAK_LIMIT = 25
+PROGRESS_FLUSH_S = 2.0
+STOP_REASON_MAX = 200
+MAX_ERRORS_KEPT = 100
+MAX_SWITCHES_KEPT = 200
+#: $ per 1M tokens for models without a known price: the highest known one, so a cost cap errs
+#: on the side of stopping early.
+DEFAULT_PRICE_PER_MILLION = max(COST_PER_MILLION_TOKENS.values())
+#: Quality checks whose failure says the topic itself is failing (no usable answer at all),
+#: as opposed to a sample that was merely too short or a duplicate.
+CIRCUIT_QUALITY_FAILURES = frozenset({"extraction", "required_fields"})
+
+
+class BatchStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+RESUMABLE = frozenset({BatchStatus.STOPPED, BatchStatus.INTERRUPTED, BatchStatus.FAILED})
+
+
+class BatchStateError(ValueError):
+    """The batch is not in a state that allows the operation (e.g. resuming a completed one)."""
+
+
+def new_batch_id(now: float | None = None) -> str:
+    """``batch_<unix seconds>_<8 hex>``, the original's format."""
+    return f"batch_{int(now if now is not None else time.time())}_{uuid.uuid4().hex[:8]}"
+
+
+def price_per_million(model: str | None) -> float:
+    if model:
+        lowered = model.lower()
+        for prefix, price in COST_PER_MILLION_TOKENS.items():
+            if prefix in lowered:
+                return price
+    return DEFAULT_PRICE_PER_MILLION
+
+
+def concurrency_for(registry: ProviderRegistry, providers: tuple[str, ...] = ()) -> int:
+    """Workers needed to keep the providers' request budgets busy: budget rate × latency."""
+    names = providers or tuple(registry.order)
+    per_second = 0.0
+    for name in names:
+        rpm = registry.spec(name).rpm
+        per_second += (rpm if rpm else 600) / 60.0
+    wanted = math.ceil(per_second * TARGET_LATENCY_S)
+    return max(MIN_CONCURRENCY, min(MAX_CONCURRENCY, wanted))
+
+
+@dataclass
+class _Run:
+    """One batch being executed in this process."""
+
+    batch_id: str
+    params: BatchParams
+    plan: BatchPlan
+    count: int
+    router: FailoverRouter
+    circuits: CircuitBreakers
+    accepted: int
+    free_slots: deque[int]
+    rejected: int = 0
+    rejected_by_reason: Counter[str] = field(default_factory=Counter)
+    tokens: int = 0
+    cost_usd: float = 0.0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    switches: list[dict[str, Any]] = field(default_factory=list)
+    provider: str | None = None
+    model: str | None = None
+    active_before: float = 0.0
+    started: float = field(default_factory=time.monotonic)
+    accepted_at_start: int = 0
+    halt: asyncio.Event = field(default_factory=asyncio.Event)
+    outcome: BatchStatus | None = None
+    reason: str | None = None
+    shutdown: bool = False
+    fatal_streak: int = 0
+    failure_streak: int = 0
+    last_flush: float = 0.0
+    task: asyncio.Task[None] | None = None
+
+    @property
+    def halted(self) -> bool:
+        return self.halt.is_set()
+
+    def finish(self, outcome: BatchStatus | None, reason: str | None = None) -> None:
+        """Ask every worker to wind down; the first reason given wins."""
+        if not self.halted:
+            self.outcome = outcome
+            self.reason = reason
+            self.halt.set()
+
+    def claim(self) -> int | None:
+        return self.free_slots.popleft() if self.free_slots else None
+
+    def release(self, slot: int) -> None:
+        self.free_slots.appendleft(slot)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def rate_per_minute(self) -> float | None:
+        done = self.accepted - self.accepted_at_start
+        elapsed = self.elapsed()
+        return round(done / elapsed * 60.0, 2) if done > 0 and elapsed > 0 else None
+
+    def eta_seconds(self) -> float | None:
+        rate = self.rate_per_minute()
+        if not rate:
+            return None
+        return round(max(0, self.count - self.accepted) / rate * 60.0, 1)
+
+    def record_error(self, entry: dict[str, Any]) -> None:
+        self.errors.append(entry)
+        del self.errors[:-MAX_ERRORS_KEPT]
+
+
+@dataclass(frozen=True)
+class _SaveResult:
+    status: str  # saved | closed | full | duplicate | invalid
+    accepted: int
+    sample_id: str | None = None
+
+
+class BatchEngine:
+    """All batches this process executes. Create one per app (or CLI command)."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        registry: ProviderRegistry,
+        router: FailoverRouter | None = None,
+        bus: EventBus | None = None,
+        max_concurrency: int | None = None,
+        circuit_factory: type[CircuitBreakers] | None = None,
+        near_duplicate_threshold: float = DEFAULT_NEAR_DUPLICATE_THRESHOLD,
+        auto_resume: bool = True,
+    ) -> None:
+        self.db = database
+        self.registry = registry
+        self.router = router or FailoverRouter(registry)
+        self.bus = bus or InMemoryEventBus()
+        self.max_concurrency = max_concurrency or concurrency_for(registry)
+        self.auto_resume = auto_resume
+        self._circuit_factory = circuit_factory or CircuitBreakers
+        self._threshold = near_duplicate_threshold
+        self._inflight = asyncio.Semaphore(self.max_concurrency)
+        self._runs: dict[str, _Run] = {}
+        self._closed = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> list[str]:
+        """Recover batches left running by a previous process; returns their ids."""
+        from legal_training.batches.recovery import recover
+
+        resumed: list[str] = await recover(self)
+        return resumed
+
+    async def aclose(self, *, timeout_s: float = 10.0) -> None:
+        """Halt every run WITHOUT changing its status, so the next start resumes it."""
+        self._closed = True
+        runs = list(self._runs.values())
+        for run in runs:
+            run.shutdown = True
+            run.finish(None, "shutdown")
+        tasks = [run.task for run in runs if run.task is not None]
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=timeout_s)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+
+    async def running_ids(self) -> list[str]:
+        """Ids of the batches whose row says ``running`` (in any process)."""
+        return await asyncio.to_thread(self._running_ids)
+
+    def is_live(self, batch_id: str) -> bool:
+        return batch_id in self._runs
+
+    async def wait(self, batch_id: str) -> None:
+        """Until this process's run of the batch has finished (returns at once if none)."""
+        run = self._runs.get(batch_id)
+        if run is not None and run.task is not None:
+            await asyncio.shield(run.task)
+
+    # -- commands ----------------------------------------------------------------------------
+
+    async def create(self, request: BatchRequest, *, launch: bool = True) -> dict[str, Any]:
+        """Validate, plan, store and (by default) start a batch."""
+        if self._closed:
+            raise BatchStateError("the batch engine is shutting down")
+        current_rows = await asyncio.to_thread(self._count_all_samples)
+        params, plan = validate_request(request, registry=self.registry, current_rows=current_rows)
+        batch_id = new_batch_id()
+        await asyncio.to_thread(self._insert, batch_id, params, plan)
+        logger.info("batch_created", batch_id=batch_id, count=params.count)
+        if launch:
+            await self.launch(batch_id)
+        return {
+            "batch_id": batch_id,
+            "count": params.count,
+            "provider": params.provider,
+            "providers": list(params.providers),
+            "model": params.model,
+            "sample_type": params.sample_type,
+            "topics": len(params.topics),
+            "plan_size": len(plan.items),
+            "max_concurrency": self.max_concurrency,
+        }
+
+    async def launch(self, batch_id: str) -> None:
+        """Run a batch whose row says ``running`` (new, resumed or recovered)."""
+        if batch_id in self._runs:
+            return
+        run = await asyncio.to_thread(self._load_run, batch_id)
+        self._runs[batch_id] = run
+        run.task = asyncio.create_task(self._execute(run), name=f"batch-{batch_id}")
+
+    async def stop(self, batch_id: str | None = None) -> list[str]:
+        """Stop one batch (or every running one). Returns once ``stopped`` is committed: no
+        sample can be added to a stopped batch after this returns."""
+        if batch_id is not None:
+            ids = [batch_id]
+        else:
+            ids = await asyncio.to_thread(self._running_ids)
+        stopped: list[str] = []
+        for one in ids:
+            try:
+                _, accepted, total = await asyncio.to_thread(self._mark_stopped, one)
+            except BatchStateError:
+                if batch_id is not None:
+                    raise
+                continue  # finished between the listing and the stop
+            stopped.append(one)
+            run = self._runs.get(one)
+            if run is not None:
+                run.finish(BatchStatus.STOPPED, "stopped by user")
+            else:
+                self._publish(StatusEvent(one, BatchStatus.STOPPED, accepted, total, "stopped"))
+        return stopped
+
+    async def resume(self, batch_id: str) -> dict[str, Any]:
+        """Continue a stopped, interrupted or failed batch from what was saved."""
+        if self._closed:
+            raise BatchStateError("the batch engine is shutting down")
+        await asyncio.to_thread(self._mark_resumed, batch_id)
+        await self.launch(batch_id)
+        return self.status(batch_id)
+
+    async def interrupt_all_running(self) -> list[str]:
+        """Mark batches left ``running`` by a dead process as ``interrupted`` (no auto-resume)."""
+        ids = await asyncio.to_thread(self._running_ids)
+        marked = [i for i in ids if i not in self._runs]
+        await asyncio.to_thread(self._mark_interrupted, marked)
+        return marked
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def status(self, batch_id: str) -> dict[str, Any]:
+        with self.db.read() as session:
+            row = BatchRepository(session).get_row(batch_id)
+            return self._describe(row, session)
+
+    def all_statuses(self) -> list[dict[str, Any]]:
+        with self.db.read() as session:
+            rows = session.scalars(select(BatchRow).order_by(BatchRow.started_at.desc())).all()
+            return [self._describe(row, session) for row in rows]
+
+    def history(self, *, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        with self.db.read() as session:
+            statement = select(BatchRow).order_by(BatchRow.started_at.desc(), BatchRow.id)
+            rows = session.scalars(statement.limit(limit).offset(offset)).all()
+            total = int(session.scalar(select(func.count()).select_from(BatchRow)) or 0)
+            return [self._history_entry(row) for row in rows], total
+
+    def stuck(self, *, minutes: float) -> list[dict[str, Any]]:
+        """Running batches with no accepted sample for ``minutes``. Read-only: it reports, it
+        never stops anything (the original's GET auto-stopped every batch older than 30 min)."""
+        now = utcnow()
+        threshold = now - timedelta(minutes=minutes)
+        report: list[dict[str, Any]] = []
+        with self.db.read() as session:
+            rows = BatchRepository(session).with_status([BatchStatus.RUNNING])
+            for row in rows:
+                last = row.last_progress_at or row.started_at
+                if last > threshold:
+                    continue
+                report.append(
+                    {
+                        "batch_id": row.id,
+                        "started_at": row.started_at.isoformat(),
+                        "last_progress_at": last.isoformat(),
+                        "minutes_without_progress": round((now - last).total_seconds() / 60, 1),
+                        "samples_generated": row.samples_generated,
+                        "total": row.count,
+                        "provider": row.provider,
+                        "model": row.model,
+                        "in_process": row.id in self._runs,
+                    }
+                )
+        return report
+
+    # -- execution -----------------------------------------------------------------------------
+
+    async def _execute(self, run: _Run) -> None:
+        self._publish(StatusEvent(run.batch_id, BatchStatus.RUNNING, run.accepted, run.count, None))
+        workers = min(self.max_concurrency, len(run.free_slots))
+        try:
+            if workers:
+                async with asyncio.TaskGroup() as group:
+                    for index in range(workers):
+                        group.create_task(self._worker(run), name=f"{run.batch_id}-w{index}")
+        except Exception as exc:  # a bug in a worker must fail the batch, not vanish
+            logger.exception("batch_worker_crashed", batch_id=run.batch_id)
+            run.finish(BatchStatus.FAILED, f"engine error: {type(exc).__name__}: {exc}")
+        finally:
+            try:
+                status, reason, accepted = await asyncio.shield(
+                    asyncio.to_thread(self._finalize, run, self._counters(run))
+                )
+                self._publish(StatusEvent(run.batch_id, status, accepted, run.count, reason))
+                logger.info(
+                    "batch_finished", batch_id=run.batch_id, status=status, accepted=accepted
+                )
+            finally:
+                self._runs.pop(run.batch_id, None)
+
+    async def _worker(self, run: _Run) -> None:
+        while not run.halted:
+            slot = run.claim()
+            if slot is None:
+                return
+            filled = False
+            try:
+                filled = await self._fill(run, slot)
+            finally:
+                if not filled:
+                    run.release(slot)
+
+    async def _fill(self, run: _Run, slot: int) -> bool:
+        """Attempt ``slot`` until a sample for it is committed or the run halts."""
+        while not run.halted:
+            item = self._choose(run, slot)
+            if item is None:
+                # Every topic's circuit is open: wait for the first to turn half-open (or a
+                # stop), instead of the original's spin through max_iterations.
+                wait = run.circuits.seconds_until_retry() or 1.0
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(run.halt.wait(), timeout=wait)
+                continue
+            outcome = await self._attempt(run, item)
+            if outcome is None:
+                return False
+            self._account(run, outcome)
+            if outcome.success and outcome.sample is not None:
+                result = await asyncio.to_thread(
+                    self._save, run.batch_id, outcome.sample, slot, self._counters(run)
+                )
+                if result.status == "saved":
+                    self._on_saved(run, item, result)
+                    return True
+                if result.status in ("closed", "full"):
+                    run.accepted = max(run.accepted, result.accepted)
+                    run.finish(BatchStatus.COMPLETED if result.status == "full" else None)
+                    return False
+                self._on_rejected(run, item, [result.status])
+                continue
+            if outcome.quality is None:
+                self._on_provider_failure(run, item, outcome)
+            else:
+                self._on_rejected(run, item, outcome.rejection_reasons)
+        return False
+
+    def _choose(self, run: _Run, slot: int) -> PlanItem | None:
+        for item in run.plan.alternatives(slot):
+            if run.circuits.allow(item.topic):
+                return item
+        return None
+
+    async def _attempt(self, run: _Run, item: PlanItem) -> GenerationOutcome | None:
+        """One generation, abandoned (and its request cancelled) as soon as the run halts."""
+        params = run.params
+        spec = resolve_spec(
+            topic=item.topic,
+            difficulty=item.difficulty,
+            sample_type=item.sample_type,
+            reasoning_instruction=params.reasoning_instruction,
+            provider=params.provider,
+            model=params.model,
+        )
+        mode: QualityMode = "lenient" if params.quality_mode == "lenient" else "strict"
+
+        async def generate() -> GenerationOutcome:
+            async with self._inflight:
+                return await generate_one(
+                    spec,
+                    router=run.router,
+                    db=self.db,
+                    save=False,
+                    batch_id=run.batch_id,
+                    mode=mode,
+                    near_duplicate_threshold=self._threshold,
+                )
+
+        task = asyncio.create_task(generate())
+        halted = asyncio.create_task(run.halt.wait())
+        try:
+            await asyncio.wait({task, halted}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            halted.cancel()
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            return None
+        try:
+            return task.result()
+        except Exception as exc:  # e.g. RegistryError: no enabled provider offers the model
+            logger.warning("batch_attempt_error", batch_id=run.batch_id, error=str(exc))
+            run.finish(BatchStatus.FAILED, f"{type(exc).__name__}: {exc}")
+            return None
+
+    def _account(self, run: _Run, outcome: GenerationOutcome) -> None:
+        run.tokens += outcome.tokens_used
+        run.cost_usd += outcome.tokens_used / 1_000_000 * price_per_million(outcome.model)
+        if outcome.provider and outcome.model:
+            run.provider, run.model = outcome.provider, outcome.model
+        if outcome.switches:
+            run.switches.extend(outcome.switches)
+            del run.switches[:-MAX_SWITCHES_KEPT]
+        cap_tokens = run.params.max_tokens_total
+        cap_cost = run.params.max_cost_usd
+        if cap_tokens is not None and run.tokens >= cap_tokens:
+            run.finish(BatchStatus.STOPPED, f"token cap reached ({run.tokens} >= {cap_tokens})")
+        elif cap_cost is not None and run.cost_usd >= cap_cost:
+            run.finish(
+                BatchStatus.STOPPED, f"cost cap reached (${run.cost_usd:.4f} >= ${cap_cost})"
+            )
+
+    def _on_saved(self, run: _Run, item: PlanItem, result: _SaveResult) -> None:
+        run.accepted = max(run.accepted, result.accepted)
+        run.fatal_streak = run.failure_streak = 0
+        run.circuits.record_success(item.topic)
+        self._publish(
+            SampleEvent(
+                run.batch_id,
+                sample_id=result.sample_id or "",
+                topic=item.topic,
+                difficulty=item.difficulty,
+                sample_type=item.sample_type,
+                samples_generated=run.accepted,
+                total=run.count,
+            )
+        )
+        self._publish_progress(run)
+        if run.accepted >= run.count:
+            run.finish(BatchStatus.COMPLETED)
+
+    def _on_rejected(self, run: _Run, item: PlanItem, reasons: list[str]) -> None:
+        run.rejected += 1
+        run.fatal_streak = run.failure_streak = 0
+        for reason in reasons or ["rejected"]:
+            run.rejected_by_reason[reason] += 1
+        if CIRCUIT_QUALITY_FAILURES.intersection(reasons):
+            self._circuit_failure(run, item)
+        self._publish(
+            ErrorEvent(
+                run.batch_id,
+                message="sample rejected: " + ", ".join(reasons),
+                category="quality",
+                topic=item.topic,
+            )
+        )
+        self._publish_progress(run)
+        self._maybe_flush(run)
+
+    def _on_provider_failure(self, run: _Run, item: PlanItem, outcome: GenerationOutcome) -> None:
+        category = outcome.error_category or "ProviderError"
+        message = outcome.error or category
+        run.record_error(
+            {
+                "at": datetime.now(UTC).isoformat(),
+                "topic": item.topic,
+                "category": category,
+                "error": message[:500],
+                "provider": outcome.provider,
+                "model": outcome.model,
+            }
+        )
+        self._publish(ErrorEvent(run.batch_id, message[:500], category, item.topic))
+        if category in FATAL_CATEGORIES:
+            run.fatal_streak += 1
+            if category == "AuthenticationFailed" or run.fatal_streak >= FATAL_STREAK:
+                run.finish(
+                    BatchStatus.FAILED,
+                    f"every provider is exhausted ({category}); see errors for the details",
+                )
+        else:
+            run.failure_streak += 1
+            self._circuit_failure(run, item)
+            if run.failure_streak >= FAILURE_STREAK_LIMIT:
+                run.finish(
+                    BatchStatus.FAILED,
+                    f"{run.failure_streak} provider failures in a row ({category})",
+                )
+        self._maybe_flush(run)
+
+    def _circuit_failure(self, run: _Run, item: PlanItem) -> None:
+        if run.circuits.record_failure(item.topic):
+            run.record_error(
+                {
+                    "at": datetime.now(UTC).isoformat(),
+                    "topic": item.topic,
+                    "category": "circuit_breaker",
+                    "error": "circuit opened",
+                    "circuit_breaker": "opened",
+                }
+            )
+            self._publish(ErrorEvent(run.batch_id, "circuit opened", "circuit_breaker", item.topic))
+
+    def _publish_progress(self, run: _Run) -> None:
+        self._publish(
+            ProgressEvent(
+                run.batch_id,
+                samples_generated=run.accepted,
+                total=run.count,
+                samples_rejected=run.rejected,
+                tokens_used=run.tokens,
+                rate_per_minute=run.rate_per_minute(),
+                eta_seconds=run.eta_seconds(),
+                provider=run.provider,
+                model=run.model,
+            )
+        )
+
+    def _publish(self, event: BatchEvent) -> None:
+        self.bus.publish(event)
+
+    def _maybe_flush(self, run: _Run) -> None:
+        """Persist counters after failures now and then (accepted samples persist them in their
+        own save transaction)."""
+        now = time.monotonic()
+        if now - run.last_flush >= PROGRESS_FLUSH_S:
+            run.last_flush = now
+            task = asyncio.get_running_loop().run_in_executor(
+                None, self._flush, run.batch_id, self._counters(run)
+            )
+            task.add_done_callback(_log_flush_failure)
+
+    # -- database work (runs in threads) ------------------------------------------------------
+
+    def _count_all_samples(self) -> int:
+        with self.db.read() as session:
+            return int(session.scalar(select(func.count()).select_from(SampleRow)) or 0)
+
+    def _insert(self, batch_id: str, params: BatchParams, plan: BatchPlan) -> None:
+        with self.db.write() as session:
+            BatchRepository(session).create(
+                id=batch_id,
+                status=BatchStatus.RUNNING.value,
+                count=params.count,
+                provider=params.provider if params.provider != AUTO else None,
+                model=params.model,
+                sample_type=params.sample_type,
+                topic_filter=params.topic_filter,
+                difficulty_filter=params.difficulty,
+                reasoning_instruction=params.reasoning_instruction,
+                params=params.to_json(),
+                plan=plan.to_json(),
+                rejected_by_reason={},
+                errors=[],
+                switches=[],
+            )
+
+    def _load_run(self, batch_id: str) -> _Run:
+        with self.db.read() as session:
+            row = BatchRepository(session).get_row(batch_id)
+            if row.status != BatchStatus.RUNNING:
+                raise BatchStateError(f"batch {batch_id!r} is {row.status}, not running")
+            slots = session.scalars(
+                select(SampleRow.extra).where(SampleRow.batch_id == batch_id)
+            ).all()
+            params = BatchParams.from_json(dict(row.params or {}))
+            plan = BatchPlan.from_json(row.plan or [])
+            accepted = len(slots)
+            filled = {
+                int(extra[SLOT_FIELD])
+                for extra in slots
+                if extra and isinstance(extra.get(SLOT_FIELD), int)
+            }
+            remaining = max(0, row.count - accepted)
+            free = deque([s for s in range(row.count) if s not in filled][:remaining])
+            router = (
+                FailoverRouter(self.registry, order=list(params.providers))
+                if params.providers
+                else self.router
+            )
+            return _Run(
+                batch_id=batch_id,
+                params=params,
+                plan=plan,
+                count=row.count,
+                router=router,
+                circuits=self._circuit_factory(),
+                accepted=accepted,
+                accepted_at_start=accepted,
+                free_slots=free,
+                rejected=row.samples_rejected,
+                rejected_by_reason=Counter(dict(row.rejected_by_reason or {})),
+                tokens=row.total_tokens,
+                cost_usd=row.cost_usd or 0.0,
+                errors=list(row.errors or []),
+                switches=list(row.switches or []),
+                provider=row.provider,
+                model=row.model,
+                active_before=row.active_seconds or 0.0,
+            )
+
+    def _save(
+        self, batch_id: str, sample: dict[str, Any], slot: int, counters: dict[str, Any]
+    ) -> _SaveResult:
+        """The one transaction that adds a sample to a batch: locks the batch row, re-reads
+        status and count, and refuses the sample if the batch is no longer running or full.
+
+        Both refusals happen before any insert (``repo.add`` validates and checks the id
+        first), so a refused sample leaves the transaction empty.
+        """
+        with self.db.write() as session:
+            row = session.get(BatchRow, batch_id, with_for_update=True, populate_existing=True)
+            if row is None or row.status != BatchStatus.RUNNING:
+                return _SaveResult("closed", self._count_batch(session, batch_id))
+            accepted = self._count_batch(session, batch_id)
+            if accepted >= row.count:
+                return _SaveResult("full", accepted)
+            repo = SampleRepository(session, self.db.dialect)
+            if repo.find_by_question_hash(question_hash(str(sample.get("question") or ""))):
+                return _SaveResult("duplicate", accepted)
+            try:
+                stored = repo.add({**sample, SLOT_FIELD: slot})
+            except DuplicateSampleError:
+                return _SaveResult("duplicate", accepted)
+            except SampleValidationError:
+                return _SaveResult("invalid", accepted)
+            accepted += 1
+            _write_counters(row, counters, accepted)
+            row.last_progress_at = utcnow()
+            return _SaveResult("saved", accepted, stored.id)
+
+    @staticmethod
+    def _count_batch(session: Any, batch_id: str) -> int:
+        statement = (
+            select(func.count()).select_from(SampleRow).where(SampleRow.batch_id == batch_id)
+        )
+        return int(session.scalar(statement) or 0)
+
+    @staticmethod
+    def _counters(run: _Run) -> dict[str, Any]:
+        """A copy of the run's counters, taken on the event loop so that the thread writing
+        them never reads structures the workers are mutating."""
+        counters: dict[str, Any] = {
+            "samples_rejected": run.rejected,
+            "rejected_by_reason": dict(run.rejected_by_reason),
+            "total_tokens": run.tokens,
+            "cost_usd": round(run.cost_usd, 6),
+            "errors": list(run.errors),
+            "switches": list(run.switches),
+            "circuits": run.circuits.summary(),
+            "active_seconds": run.active_before + run.elapsed(),
+        }
+        if run.provider:
+            counters["provider"], counters["model"] = run.provider, run.model
+        return counters
+
+    def _flush(self, batch_id: str, counters: dict[str, Any]) -> None:
+        with self.db.write() as session:
+            row = session.get(BatchRow, batch_id, with_for_update=True, populate_existing=True)
+            if row is not None:
+                _write_counters(row, counters, self._count_batch(session, batch_id))
+
+    def _finalize(self, run: _Run, counters: dict[str, Any]) -> tuple[str, str | None, int]:
+        with self.db.write() as session:
+            row = session.get(BatchRow, run.batch_id, with_for_update=True, populate_existing=True)
+            if row is None:
+                return BatchStatus.FAILED, "batch row vanished", 0
+            accepted = self._count_batch(session, run.batch_id)
+            _write_counters(row, counters, accepted)
+            if row.status == BatchStatus.RUNNING and not run.shutdown:
+                if accepted >= row.count:
+                    row.status, row.stop_reason = BatchStatus.COMPLETED, None
+                elif run.outcome in (BatchStatus.FAILED, BatchStatus.STOPPED):
+                    row.status, row.stop_reason = run.outcome, _reason(run.reason)
+                else:
+                    row.status = BatchStatus.FAILED
+                    row.stop_reason = _reason(run.reason or "the run ended before reaching count")
+                row.completed_at = utcnow()
+            return row.status, row.stop_reason, accepted
+
+    def _running_ids(self) -> list[str]:
+        with self.db.read() as session:
+            return [r.id for r in BatchRepository(session).with_status([BatchStatus.RUNNING])]
+
+    def _mark_stopped(self, batch_id: str) -> tuple[bool, int, int]:
+        with self.db.write() as session:
+            row = session.get(BatchRow, batch_id, with_for_update=True, populate_existing=True)
+            if row is None:
+                raise BatchNotFoundError(batch_id)
+            if row.status != BatchStatus.RUNNING:
+                raise BatchStateError(f"batch {batch_id!r} is not running (status {row.status})")
+            accepted = self._count_batch(session, batch_id)
+            row.status = BatchStatus.STOPPED
+            row.stop_reason = "stopped by user"
+            row.samples_generated = accepted
+            row.completed_at = row.updated_at = utcnow()
+            return True, accepted, row.count
+
+    def _mark_resumed(self, batch_id: str) -> None:
+        with self.db.write() as session:
+            row = session.get(BatchRow, batch_id, with_for_update=True, populate_existing=True)
+            if row is None:
+                raise BatchNotFoundError(batch_id)
+            if row.status not in RESUMABLE or batch_id in self._runs:
+                raise BatchStateError(
+                    f"batch {batch_id!r} is {row.status}; only stopped, interrupted or failed "
+                    "batches can be resumed"
+                )
+            row.status = BatchStatus.RUNNING
+            row.stop_reason = None
+            row.completed_at = None
+            row.last_progress_at = row.updated_at = utcnow()
+
+    def _mark_interrupted(self, batch_ids: list[str]) -> None:
+        if not batch_ids:
+            return
+        with self.db.write() as session:
+            for batch_id in batch_ids:
+                row = session.get(BatchRow, batch_id, with_for_update=True)
+                if row is not None and row.status == BatchStatus.RUNNING:
+                    row.status = BatchStatus.INTERRUPTED
+                    row.stop_reason = "the server stopped while the batch was running"
+                    row.updated_at = utcnow()
+
+    # -- presentation ------------------------------------------------------------------------
+
+    def _describe(self, row: BatchRow, session: Any) -> dict[str, Any]:
+        data = batch_to_dict(row)
+        run = self._runs.get(row.id)
+        data.update(
+            {
+                "success": True,
+                "total": row.count,
+                "cost_usd": round(row.cost_usd or 0.0, 6),
+                "circuit_breaker_summary": row.circuits or _empty_circuits(),
+                "running_in_process": run is not None,
+                "current_provider": row.provider,
+                "current_model": row.model,
+                "rate_per_minute": _throughput(row.samples_generated, row.active_seconds),
+                "eta_seconds": None,
+                "last_progress_at": row.last_progress_at.isoformat()
+                if row.last_progress_at
+                else None,
+            }
+        )
+        data.pop("plan", None)
+        if run is not None:
+            data.update(
+                {
+                    "samples_generated": run.accepted,
+                    "samples_rejected": run.rejected,
+                    "rejected_by_reason": dict(run.rejected_by_reason),
+                    "tokens_used": run.tokens,
+                    "cost_usd": round(run.cost_usd, 6),
+                    "current_provider": run.provider,
+                    "current_model": run.model,
+                    "circuit_breaker_summary": run.circuits.summary(),
+                    "rate_per_minute": run.rate_per_minute(),
+                    "eta_seconds": run.eta_seconds(),
+                    "errors": list(run.errors),
+                    "switches": list(run.switches),
+                }
+            )
+        generated = int(data["samples_generated"])
+        data["progress"] = round(100.0 * generated / row.count, 1) if row.count else 0.0
+        return data
+
+    def _history_entry(self, row: BatchRow) -> dict[str, Any]:
+        errors = list(row.errors or [])
+        by_category = Counter(str(e.get("category") or "error") for e in errors)
+        switches = list(row.switches or [])
+        return {
+            "batch_id": row.id,
+            "id": row.id,
+            "status": row.status,
+            "count": row.count,
+            "target": row.count,
+            "samples_generated": row.samples_generated,
+            "samples_rejected": row.samples_rejected,
+            "rejected_by_reason": dict(row.rejected_by_reason or {}),
+            "provider": row.provider,
+            "model": row.model,
+            "sample_type": row.sample_type,
+            "topic_filter": row.topic_filter,
+            "difficulty_filter": row.difficulty_filter,
+            "tokens_used": row.total_tokens,
+            "cost_usd": round(row.cost_usd or 0.0, 6),
+            "switches": switches,
+            "model_switches": [
+                s for s in switches if s.get("from_provider") == s.get("to_provider")
+            ],
+            "provider_switches": [
+                s for s in switches if s.get("from_provider") != s.get("to_provider")
+            ],
+            "error_summary": {
+                "count": len(errors),
+                "by_category": dict(by_category),
+                "last": errors[-1] if errors else None,
+            },
+            "stop_reason": row.stop_reason,
+            "throughput_per_minute": _throughput(row.samples_generated, row.active_seconds),
+            "active_seconds": round(row.active_seconds or 0.0, 1),
+            "started_at": row.started_at.isoformat(),
+            "completed_at": row.completed_at.isoformat() if row.completed_at else None,
+        }
+
+
+def _reason(text: str | None) -> str | None:
+    """``stop_reason`` is a short column; details live in ``errors``."""
+    return text[:STOP_REASON_MAX] if text else None
+
+
+def _write_counters(row: BatchRow, counters: dict[str, Any], accepted: int) -> None:
+    row.samples_generated = accepted
+    for name, value in counters.items():
+        setattr(row, name, value)
+    row.updated_at = utcnow()
+
+
+def _throughput(samples: int, active_seconds: float | None) -> float | None:
+    if not samples or not active_seconds:
+        return None
+    return round(samples / active_seconds * 60.0, 2)
+
+
+def _empty_circuits() -> dict[str, list[Any]]:
+    return {"open_circuits": [], "half_open_circuits": [], "closed_with_failures": []}
+
+
+def _log_flush_failure(future: asyncio.Future[None]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.warning("batch_progress_flush_failed", error=str(future.exception()))
+
+
+__all__ = [
+    "BatchEngine",
+    "BatchStateError",
+    "BatchStatus",
+    "BatchValidationError",
+    "concurrency_for",
+    "new_batch_id",
+]

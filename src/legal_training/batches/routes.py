@@ -1,0 +1,301 @@
+"""Batch routes: start, stop, status, history, resume, stuck report and the SSE streams.
+
+Thin on purpose: each route parses, calls one :class:`BatchEngine` method and shapes the answer;
+the engine knows nothing about HTTP. :func:`install` puts the engine on ``app.state`` and ties
+its start (with crash recovery) and stop to the app's lifespan.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
+from pydantic import BaseModel, Field
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from legal_training.api.deps import require_api_key
+from legal_training.api.errors import BadRequest, NotFound
+from legal_training.batches.engine import BatchEngine, BatchStateError, BatchStatus
+from legal_training.batches.events import Envelope, StatusEvent
+from legal_training.batches.params import BatchRequest, BatchValidationError
+from legal_training.generation.prompts import MAX_REASONING_INSTRUCTION_CHARS
+from legal_training.storage.batches import BatchNotFoundError
+
+router = APIRouter(prefix="/api", tags=["batches"])
+HEARTBEAT_S = 15.0
+STUCK_DEFAULT_MINUTES = 10.0
+
+
+def get_engine(request: Request) -> BatchEngine:
+    engine: BatchEngine = request.app.state.batch_engine
+    return engine
+
+
+EngineDep = Annotated[BatchEngine, Depends(get_engine)]
+
+
+class BatchStartBody(BaseModel):
+    """The original's fields plus ``count``, ``jurisdiction``, lists, quality mode and caps."""
+
+    target_count: int | None = Field(default=None, description="Dataset total to reach (legacy).")
+    count: int | None = Field(default=None, description="New accepted samples wanted.")
+    provider: str | None = Field(default="auto", max_length=100)
+    providers: list[str] | None = Field(default=None, max_length=20)
+    model: str | None = Field(default=None, max_length=200)
+    topic: str | None = Field(default=None, max_length=300)
+    topics: list[str] | None = Field(default=None, max_length=500)
+    difficulty: str | None = Field(default=None, max_length=50)
+    sample_type: str | None = Field(default="case_analysis", max_length=50)
+    jurisdiction: str | None = Field(default=None, max_length=50)
+    reasoning_instruction: str | None = Field(
+        default=None, max_length=MAX_REASONING_INSTRUCTION_CHARS
+    )
+    quality_mode: str = Field(default="strict", max_length=20)
+    max_tokens_total: int | None = None
+    max_cost_usd: float | None = None
+
+
+class BatchStopBody(BaseModel):
+    batch_id: str | None = Field(default=None, max_length=100)
+
+
+def _bad_request(exc: BatchValidationError) -> BadRequest:
+    return BadRequest(str(exc), details=exc.details())
+
+
+@router.post("/generate/batch/start")
+async def start_batch(body: BatchStartBody, engine: EngineDep) -> dict[str, Any]:
+    """Validate everything, store the batch and its plan, start it; 400 lists valid values."""
+    request = BatchRequest(**body.model_dump())
+    try:
+        created = await engine.create(request)
+    except BatchValidationError as exc:
+        raise _bad_request(exc) from exc
+    except BatchStateError as exc:
+        raise BadRequest(str(exc)) from exc
+    return {"success": True, "message": f"batch of {created['count']} started", **created}
+
+
+@router.post("/generate/batch/stop")
+async def stop_batch(engine: EngineDep, body: BatchStopBody | None = None) -> dict[str, Any]:
+    """Stop one batch or every running one; ``stopped`` is committed before this answers."""
+    batch_id = body.batch_id if body else None
+    try:
+        stopped = await engine.stop(batch_id)
+    except BatchNotFoundError as exc:
+        raise NotFound(str(exc)) from exc
+    except BatchStateError as exc:
+        raise BadRequest(str(exc)) from exc
+    if batch_id is not None:
+        status = engine.status(batch_id)
+        return {
+            "success": True,
+            "message": f"batch {batch_id} stopped",
+            "batch_id": batch_id,
+            "samples_generated": status["samples_generated"],
+        }
+    if not stopped:
+        raise BadRequest("no batch generation running")
+    return {
+        "success": True,
+        "message": f"{len(stopped)} batch(es) stopped",
+        "stopped_batch_ids": stopped,
+    }
+
+
+@router.get("/generate/batch/status")
+def batch_status(engine: EngineDep, batch_id: str | None = None) -> dict[str, Any]:
+    """One batch (``?batch_id=``) or all, from the database overlaid with live counters."""
+    if batch_id is not None:
+        try:
+            return engine.status(batch_id)
+        except BatchNotFoundError as exc:
+            raise NotFound(str(exc)) from exc
+    batches = engine.all_statuses()
+    running = sum(1 for b in batches if b["status"] == BatchStatus.RUNNING)
+    return {
+        "success": True,
+        "batches": {b["batch_id"]: b for b in batches},
+        "count": len(batches),
+        "running": running,
+    }
+
+
+@router.get("/generate/batch/history")
+def batch_history(
+    engine: EngineDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    batches, total = engine.history(limit=limit, offset=offset)
+    return {
+        "success": True,
+        "batches": batches,
+        "count": len(batches),
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+@router.post("/generate/batch/{batch_id}/resume")
+async def resume_batch(batch_id: str, engine: EngineDep) -> dict[str, Any]:
+    """Continue a stopped, interrupted or failed batch; 400 for a completed or running one."""
+    try:
+        status = await engine.resume(batch_id)
+    except BatchNotFoundError as exc:
+        raise NotFound(str(exc)) from exc
+    except BatchStateError as exc:
+        raise BadRequest(str(exc)) from exc
+    return {"message": f"batch {batch_id} resumed", **status}
+
+
+@router.get("/batches/stuck")
+def stuck_batches(
+    engine: EngineDep,
+    minutes: Annotated[float, Query(gt=0, le=10_080)] = STUCK_DEFAULT_MINUTES,
+) -> dict[str, Any]:
+    """A read-only report: nothing is stopped here (use POST /api/generate/batch/stop)."""
+    stuck = engine.stuck(minutes=minutes)
+    return {
+        "success": True,
+        "stuck_batches": stuck,
+        "count": len(stuck),
+        "threshold_minutes": minutes,
+    }
+
+
+def _sse(envelope: Envelope) -> ServerSentEvent:
+    return ServerSentEvent(
+        data=json.dumps(envelope.payload(), separators=(",", ":")),
+        event=envelope.name,
+        id=str(envelope.id),
+    )
+
+
+def _parse_last_event_id(value: str | None) -> int | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        return None
+
+
+_SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+@router.get("/generate/batch/stream")
+async def stream_all(
+    request: Request,
+    engine: EngineDep,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+) -> EventSourceResponse:
+    """Every batch's events. A fresh client first gets one ``status`` event per running batch
+    (stamped with the current last id); a reconnecting one gets exactly what it missed."""
+    after = _parse_last_event_id(last_event_id)
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        if after is None:
+            current = engine.bus.last_id()
+            for batch in engine.all_statuses():
+                if batch["status"] != BatchStatus.RUNNING:
+                    continue
+                snapshot = StatusEvent(
+                    batch["batch_id"],
+                    batch["status"],
+                    int(batch["samples_generated"]),
+                    int(batch["total"]),
+                    None,
+                )
+                yield _sse(Envelope(current, snapshot))
+        async for envelope in engine.bus.subscribe(
+            None, after if after is not None else engine.bus.last_id()
+        ):
+            if await request.is_disconnected():
+                return
+            yield _sse(envelope)
+
+    return EventSourceResponse(events(), ping=HEARTBEAT_S, headers=_SSE_HEADERS)
+
+
+@router.get("/generate/batch/{batch_id}/stream")
+async def stream_batch(
+    batch_id: str,
+    request: Request,
+    engine: EngineDep,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+) -> EventSourceResponse:
+    """One batch's events, from the start of this process's log (or after ``Last-Event-ID``).
+    The stream ends after the batch's final status event."""
+    try:
+        status = engine.status(batch_id)
+    except BatchNotFoundError as exc:
+        raise NotFound(str(exc)) from exc
+    after = _parse_last_event_id(last_event_id)
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        if not engine.is_live(batch_id) and not engine.bus.replay(batch_id, after):
+            # Nothing logged in this process (finished earlier, or before a restart).
+            snapshot = StatusEvent(
+                batch_id,
+                status["status"],
+                int(status["samples_generated"]),
+                int(status["total"]),
+                status.get("stop_reason"),
+            )
+            yield _sse(Envelope(max(engine.bus.last_id(), after or 0), snapshot))
+            if snapshot.terminal:
+                return
+        async for envelope in engine.bus.subscribe(batch_id, after if after is not None else 0):
+            if await request.is_disconnected():
+                return
+            yield _sse(envelope)
+            event = envelope.event
+            if isinstance(event, StatusEvent) and event.terminal:
+                return
+
+    return EventSourceResponse(events(), ping=HEARTBEAT_S, headers=_SSE_HEADERS)
+
+
+def install(
+    app: FastAPI,
+    *,
+    auto_resume: bool = True,
+    engine_factory: Callable[[FastAPI], BatchEngine] | None = None,
+) -> None:
+    """Add the batch routes (behind the API-key guard) and run a :class:`BatchEngine` for the
+    app's lifetime: started, with crash recovery, after the app's own start-up (migrations);
+    halted before its shutdown, leaving running batches ``running`` so the next start resumes
+    them. Idempotent."""
+    if getattr(app.state, "batch_engine_installed", False):
+        return
+    app.state.batch_engine_installed = True
+    app.include_router(router, dependencies=[Depends(require_api_key)])
+    inner = app.router.lifespan_context
+
+    def make_engine(application: FastAPI) -> BatchEngine:
+        return BatchEngine(
+            database=application.state.database,
+            registry=application.state.provider_registry,
+            router=application.state.failover_router,
+            auto_resume=auto_resume,
+        )
+
+    factory = engine_factory or make_engine
+
+    @asynccontextmanager
+    async def lifespan(application: FastAPI) -> AsyncIterator[Any]:
+        async with inner(application) as state:
+            engine = factory(application)
+            application.state.batch_engine = engine
+            await engine.start()
+            try:
+                yield state
+            finally:
+                await engine.aclose()
+
+    app.router.lifespan_context = lifespan
