@@ -61,8 +61,11 @@ def _postgres_database() -> Iterator[Database]:
 def _truncate(db: Database) -> None:
     with db.engine.begin() as conn:
         if db.is_postgresql:
-            conn.execute(text("TRUNCATE sample_bands, samples, batches RESTART IDENTITY CASCADE"))
+            conn.execute(
+                text("TRUNCATE hub_pushes, sample_bands, samples, batches RESTART IDENTITY CASCADE")
+            )
         else:
+            conn.execute(text("DELETE FROM hub_pushes"))
             conn.execute(text("DELETE FROM sample_bands"))
             conn.execute(text("DELETE FROM samples"))
             conn.execute(text("DELETE FROM batches"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +12,21 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from legal_training.batches.commands import register as register_batches
+from legal_training.catalog import CatalogError
+from legal_training.generation.pipeline import (
+    GenerationOutcome,
+    GenerationSpec,
+    generate_one,
+    resolve_spec,
+)
+from legal_training.providers.commands import register as register_providers
+from legal_training.providers.registry import build_registry
+from legal_training.providers.router import FailoverRouter
 from legal_training.providers.simulator import register as register_simulator
+from legal_training.publishing.commands import register as register_publishing
+from legal_training.publishing.commands import run_export
+from legal_training.publishing.export import ExportOptions
 from legal_training.settings import Settings, get_settings
 from legal_training.storage import io as sample_io
 from legal_training.storage import stats as dataset_stats
@@ -25,8 +40,11 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True)
-register_simulator(app)
 out = Console()
+register_simulator(app)
+register_providers(app)
+register_batches(app)
+register_publishing(app)
 
 
 def _database(settings: Settings) -> Database:
@@ -98,21 +116,23 @@ def import_command(
 
 @app.command("export")
 def export_command(
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
-    format: Annotated[str, typer.Option(help="parquet, jsonl or csv.")] = "parquet",
+    output: Annotated[Path, typer.Option("--output", "-o", help="File (or folder, for hf).")],
+    format: Annotated[str, typer.Option(help="parquet, jsonl, csv or hf.")] = "parquet",
     topic: Annotated[str | None, typer.Option()] = None,
     difficulty: Annotated[str | None, typer.Option()] = None,
     jurisdiction: Annotated[str | None, typer.Option()] = None,
     sample_type: Annotated[str | None, typer.Option()] = None,
     batch_id: Annotated[str | None, typer.Option()] = None,
+    min_quality: Annotated[float | None, typer.Option(help="Minimum quality score.")] = None,
+    include_simulator: Annotated[
+        bool, typer.Option("--include-simulator", help="Keep samples made by the simulator.")
+    ] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an hf folder.")] = False,
 ) -> None:
-    """Export samples (Parquet with ZSTD, JSONL or CSV); written atomically."""
-    if format not in sample_io.EXPORT_FORMATS:
-        console.print(
-            f"[red]error:[/red] unsupported format {format!r}; use one of: "
-            f"{', '.join(sample_io.EXPORT_FORMATS)}"
-        )
-        raise typer.Exit(2)
+    """Export samples: Parquet (ZSTD), JSONL, CSV, or an `hf` folder with splits and a card.
+
+    Written atomically; samples made by the built-in simulator are left out unless asked for.
+    """
     db = _database(get_settings())
     filters = SampleFilters(
         topic=topic,
@@ -120,17 +140,99 @@ def export_command(
         jurisdiction=jurisdiction,
         sample_type=sample_type,
         batch_id=batch_id,
+        min_quality=min_quality,
     )
-    with _progress() as progress:
-        task = progress.add_task(f"Exporting {format}", total=None)
-        count = sample_io.export_to_path(
-            db,
-            output,
-            format,  # type: ignore[arg-type]
-            filters,
-            progress=lambda n: progress.update(task, completed=n),
+    options = ExportOptions(filters=filters, include_simulator=include_simulator)
+    try:
+        run_export(db, output, format, options, overwrite=overwrite, console=console)
+    except (sample_io.UnsupportedFormatError, FileExistsError, ValueError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command("generate-one")
+def generate_one_command(
+    topic: Annotated[
+        str | None, typer.Option(help="'Practice Area - Topic' or a topic name.")
+    ] = None,
+    difficulty: Annotated[str | None, typer.Option(help="basic ... expert.")] = None,
+    sample_type: Annotated[str, typer.Option(help="A sample type or 'balance'.")] = "case_analysis",
+    provider: Annotated[str, typer.Option(help="A provider id or 'auto'.")] = "auto",
+    model: Annotated[str | None, typer.Option()] = None,
+    jurisdiction: Annotated[str | None, typer.Option()] = None,
+    save: Annotated[bool, typer.Option("--save", help="Store the sample if accepted.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Generate one sample and print it with its quality report."""
+    settings = get_settings()
+    try:
+        spec = resolve_spec(
+            topic=topic,
+            difficulty=difficulty,
+            sample_type=sample_type,
+            jurisdiction=jurisdiction,
+            provider=provider,
+            model=model,
         )
-    console.print(f"[green]Exported {count:,} samples to {output}.[/green]")
+    except CatalogError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    db = _database(settings)
+    outcome = asyncio.run(_generate_one(settings, db, spec, save=save))
+    if as_json:
+        out.print_json(
+            json.dumps(
+                {
+                    "success": outcome.success,
+                    "sample": outcome.sample,
+                    "quality": outcome.quality.as_dict() if outcome.quality else None,
+                    "error": outcome.error,
+                    "provider": outcome.provider,
+                    "model": outcome.model,
+                    "tokens_used": outcome.tokens_used,
+                }
+            )
+        )
+    else:
+        _print_outcome(outcome)
+    if not outcome.success:
+        raise typer.Exit(1)
+
+
+async def _generate_one(
+    settings: Settings, db: Database, spec: GenerationSpec, *, save: bool
+) -> GenerationOutcome:
+    registry = build_registry(settings)
+    try:
+        return await generate_one(spec, router=FailoverRouter(registry), db=db, save=save)
+    finally:
+        await registry.aclose()
+
+
+def _print_outcome(outcome: GenerationOutcome) -> None:
+    if outcome.sample is not None:
+        sample = outcome.sample
+        out.print(
+            f"[bold]{sample['topic']}[/bold] · {sample['difficulty']} · "
+            f"{sample['sample_type']} · {outcome.provider}/{outcome.model}"
+        )
+        for name in ("question", "answer", "case_citation", "reasoning"):
+            out.rule(name)
+            out.print(str(sample[name]))
+    if outcome.quality is not None:
+        table = Table(title=f"Quality {outcome.quality.score:.0f}/100")
+        table.add_column("check")
+        table.add_column("result")
+        for check in outcome.quality.checks:
+            table.add_row(
+                check.name,
+                "[green]pass[/green]" if check.passed else f"[red]fail[/red] {check.reason}",
+            )
+        out.print(table)
+    state = "[green]accepted[/green]" if outcome.success else "[red]rejected[/red]"
+    out.print(f"{state} · {outcome.tokens_used:,} tokens · {outcome.elapsed_s:.1f} s")
+    if outcome.error and outcome.quality is None:
+        console.print(f"[red]error:[/red] {outcome.error}")
 
 
 @app.command()

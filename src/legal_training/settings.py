@@ -66,6 +66,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LEGAL_TRAINING_PORT", "port"),
         description="Port of `legal-training serve`.",
     )
+    auto_resume: bool = Field(
+        default=True,
+        validation_alias=AliasChoices("LEGAL_TRAINING_AUTO_RESUME", "auto_resume"),
+        description="Resume batches left running by a crash or restart when the server starts.",
+    )
     providers_file: Path | None = Field(
         default=None,
         validation_alias=AliasChoices("LEGAL_TRAINING_PROVIDERS_FILE", "providers_file"),
