@@ -1,6 +1,6 @@
 """Batch throughput at the rate-limit ceiling, against the original's strategy.
 
-    .venv/bin/python -m benchmarks.bench_batch [--count 100] [--rpm 60] [--client-rpm 59]
+    .venv/bin/python -m benchmarks.bench_batch [--count 100] [--rpm 60] [--client-rpm 60]
 
 One simulator on loopback limited to ``--rpm`` requests/minute (a continuously refilling bucket
 of ``rpm`` requests, refilled at ``rpm/60`` per second: simulator/limits.py). The fastest any
@@ -12,8 +12,9 @@ bucket is spent at once, the rest at the refill rate) plus one request's latency
    fixed ``60 / rpm`` s sleep after each (original-system.md §3.2), until N are accepted.
 
 and print each time, the bound, the 429 share and the speed-up. ``--client-rpm`` is the budget
-the engine is configured with (one under the provider's limit by default: pacing at exactly the
-limit turns delivery jitter into 429s).
+the engine is configured with (the provider's limit by default; the registry paces a little
+under it, see ``providers.budgets.with_headroom``, because pacing at exactly the limit turns
+delivery jitter into 429s).
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def main() -> None:
     parser.add_argument("--latency-min", type=float, default=0.5)
     parser.add_argument("--latency-max", type=float, default=1.5)
     args = parser.parse_args()
-    client_rpm = args.client_rpm or max(1, args.rpm - 1)
+    client_rpm = args.client_rpm or args.rpm  # the registry keeps its own small headroom
     config = SimulatorConfig(
         flavour="groq", rpm=args.rpm, latency_min=args.latency_min, latency_max=args.latency_max
     )

@@ -19,7 +19,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from benchmarks.datagen import generate_samples
+from benchmarks.datagen import _vocabulary, generate_samples
 from legal_training.api.app import create_app
 from legal_training.settings import Settings
 from legal_training.storage import io as sample_io
@@ -80,8 +80,14 @@ def run(db: Database, rows: int, repeat: int) -> None:
             repeat,
         )
         _time(
-            "GET /api/search (two words)",
+            "GET /api/search (two common words)",
             lambda: client.get("/api/search", params={"q": "fiduciary easement", "limit": 100}),
+            repeat,
+        )
+        rare = _vocabulary()[0][5000]
+        _time(
+            "GET /api/search (a rare word)",
+            lambda: client.get("/api/search", params={"q": rare, "limit": 100}),
             repeat,
         )
         _time(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from functools import cache
+from itertools import accumulate
 from typing import Any
 
 from legal_training.catalog import get_catalog
@@ -91,8 +93,23 @@ _CITATIONS = (
 )
 
 
+@cache
+def _vocabulary() -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Legal words plus 20,000 pseudo-words with Zipf-like weights, as in real text: a few
+    words are everywhere, most are rare (so full-text queries have realistic selectivity)."""
+    rng = random.Random(1234)
+    syllables = ("ka", "lo", "mer", "tis", "an", "vel", "or", "pri", "den", "sul", "ra", "tum")
+    pseudo = {
+        "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(30_000)
+    }
+    words = _WORDS + tuple(sorted(pseudo))[:20_000]
+    weights = [1.0 / (rank + 1) for rank in range(len(words))]
+    return words, tuple(accumulate(weights))
+
+
 def _sentence(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choice(_WORDS) for _ in range(words))
+    vocabulary, cumulative = _vocabulary()
+    text = " ".join(rng.choices(vocabulary, cum_weights=cumulative, k=words))
     return text[0].upper() + text[1:] + "."
 
 

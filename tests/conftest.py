@@ -62,11 +62,15 @@ def _truncate(db: Database) -> None:
     with db.engine.begin() as conn:
         if db.is_postgresql:
             conn.execute(
-                text("TRUNCATE hub_pushes, sample_bands, samples, batches RESTART IDENTITY CASCADE")
+                text(
+                    "TRUNCATE hub_pushes, sample_bands, sample_texts, samples, batches "
+                    "RESTART IDENTITY CASCADE"
+                )
             )
         else:
             conn.execute(text("DELETE FROM hub_pushes"))
             conn.execute(text("DELETE FROM sample_bands"))
+            conn.execute(text("DELETE FROM sample_texts"))
             conn.execute(text("DELETE FROM samples"))
             conn.execute(text("DELETE FROM batches"))
 

@@ -14,6 +14,7 @@ from legal_training.providers.budgets import (
     RateBudget,
     estimate_prompt_tokens,
     limits_from,
+    with_headroom,
 )
 from legal_training.providers.headers import RateLimitSnapshot, WindowLimit
 
@@ -232,3 +233,12 @@ def test_limits_validation_and_prompt_estimate() -> None:
     small = estimate_prompt_tokens([{"role": "user", "content": "x" * 30}])
     large = estimate_prompt_tokens([{"role": "user", "content": "x" * 3000}])
     assert 10 <= small < large and large >= 1000
+
+
+@pytest.mark.parametrize(
+    ("published", "paced"), [(None, None), (7, 7), (25, 25), (60, 59), (600, 593), (5500, 5444)]
+)
+def test_budget_keeps_a_small_headroom_under_large_limits(
+    published: int | None, paced: int | None
+) -> None:
+    assert with_headroom(published) == paced

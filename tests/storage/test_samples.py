@@ -175,3 +175,19 @@ def test_timestamps_are_utc_aware(database: Database) -> None:
         row = SampleRepository(session, database.dialect).get_row("sample_00001")
     assert row.created_at.tzinfo is not None
     assert row.created_at.astimezone(UTC).hour == 8
+
+
+def test_search_index_follows_updates_and_deletes(database: Database) -> None:
+    _add(database, make_sample(1, question="Who may enforce a restrictive covenant?"))
+    with database.write() as session:
+        SampleRepository(session, database.dialect).update(
+            "sample_00001", {"question": "Who may enforce an easement?"}
+        )
+    with database.read() as session:
+        repo = SampleRepository(session, database.dialect)
+        assert repo.search("covenant") == []
+        assert [s["id"] for s in repo.search("easement")] == ["sample_00001"]
+    with database.write() as session:
+        SampleRepository(session, database.dialect).delete("sample_00001")
+    with database.read() as session:
+        assert SampleRepository(session, database.dialect).search("easement") == []

@@ -37,7 +37,7 @@ import yaml
 from pydantic import SecretStr
 
 from legal_training.providers.base import Provider
-from legal_training.providers.budgets import RateBudget, limits_from
+from legal_training.providers.budgets import RateBudget, limits_from, with_headroom
 from legal_training.providers.openai_compat import (
     DEFAULT_TIMEOUT_S,
     PROVIDER_CLASSES,
@@ -387,7 +387,9 @@ def build_registry(
             transport = _in_process_simulator_transport(spec)
         clients[spec.id] = _make_client(spec, key, transport=transport, timeout_s=timeout_s)
         budget.configure(
-            spec.id, limits_from(rpm=spec.rpm, tpm=spec.tpm), per_model=spec.limits_per_model
+            spec.id,
+            limits_from(rpm=with_headroom(spec.rpm), tpm=with_headroom(spec.tpm)),
+            per_model=spec.limits_per_model,
         )
 
     known = [spec.id for spec in specs]

@@ -35,7 +35,7 @@ from legal_training.similarity import (
     signature,
     text_similarity,
 )
-from legal_training.storage.models import SampleBandRow, SampleRow
+from legal_training.storage.models import SampleBandRow, SampleRow, SampleTextRow
 from legal_training.storage.samples import SampleFilters
 
 SPLIT_NAMES: tuple[str, ...] = ("train", "validation", "test")
@@ -275,8 +275,10 @@ def _text_lookup(session: Session) -> TextLookup:
         found: dict[str, str] = {}
         for start in range(0, len(ids), _TEXT_CHUNK):
             chunk = list(ids[start : start + _TEXT_CHUNK])
-            statement = select(SampleRow.id, SampleRow.question, SampleRow.answer).where(
-                SampleRow.id.in_(chunk)
+            statement = (
+                select(SampleRow.id, SampleTextRow.question, SampleTextRow.answer)
+                .join(SampleTextRow, SampleTextRow.sample_seq == SampleRow.seq)
+                .where(SampleRow.id.in_(chunk))
             )
             for sample_id, question, answer in session.execute(statement):
                 found[sample_id] = fingerprint_text(question, answer)

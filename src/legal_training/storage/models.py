@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from legal_training.storage.types import UTCDateTime, utcnow
 
@@ -41,17 +41,39 @@ class Base(DeclarativeBase):
     """Declarative base of every table."""
 
 
+class SampleTextRow(Base):
+    """The large texts of a sample, kept apart so that the ``samples`` table stays narrow.
+
+    Filters, counts, pages and statistics then read small rows (a few hundred bytes) instead
+    of pages of answer text, which keeps them fast and flat as the dataset grows. ``topic`` is
+    copied here because the full-text index covers it together with the texts.
+    """
+
+    __tablename__ = "sample_texts"
+
+    sample_seq: Mapped[int] = mapped_column(
+        _SEQ_TYPE, ForeignKey("samples.seq", ondelete="CASCADE"), primary_key=True
+    )
+    question: Mapped[str] = mapped_column(Text, nullable=False)
+    answer: Mapped[str] = mapped_column(Text, nullable=False)
+    topic: Mapped[str] = mapped_column(String(300), nullable=False)
+    case_citation: Mapped[str] = mapped_column(Text, nullable=False)
+    reasoning: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+TEXT_FIELDS: tuple[str, ...] = ("question", "answer", "case_citation", "reasoning")
+
+
 class SampleRow(Base):
     __tablename__ = "samples"
 
     seq: Mapped[int] = mapped_column(_SEQ_TYPE, primary_key=True, autoincrement=True)
     id: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
-    question: Mapped[str] = mapped_column(Text, nullable=False)
-    answer: Mapped[str] = mapped_column(Text, nullable=False)
     topic: Mapped[str] = mapped_column(String(300), nullable=False)
     difficulty: Mapped[str] = mapped_column(String(50), nullable=False)
-    case_citation: Mapped[str] = mapped_column(Text, nullable=False)
-    reasoning: Mapped[str] = mapped_column(Text, nullable=False)
+    texts: Mapped[SampleTextRow] = relationship(
+        lazy="joined", cascade="all, delete-orphan", passive_deletes=True, uselist=False
+    )
     sample_type: Mapped[str | None] = mapped_column(String(50))
     jurisdiction: Mapped[str | None] = mapped_column(String(50))
     practice_area: Mapped[str | None] = mapped_column(String(200))
@@ -74,6 +96,22 @@ class SampleRow(Base):
     quality: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     question_hash: Mapped[str | None] = mapped_column(String(64))
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    @property
+    def question(self) -> str:
+        return self.texts.question
+
+    @property
+    def answer(self) -> str:
+        return self.texts.answer
+
+    @property
+    def case_citation(self) -> str:
+        return self.texts.case_citation
+
+    @property
+    def reasoning(self) -> str:
+        return self.texts.reasoning
 
     __table_args__ = (
         Index("ix_samples_topic", "topic"),

@@ -19,7 +19,7 @@ from legal_training.similarity import (
     signature,
     text_similarity,
 )
-from legal_training.storage.models import SampleBandRow, SampleRow
+from legal_training.storage.models import SampleBandRow, SampleRow, SampleTextRow
 
 DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.85
 _CANDIDATE_JACCARD = 0.3  # below this the MinHash estimate rules a candidate out cheaply
@@ -79,9 +79,9 @@ class NearDuplicateIndex:
         if not seqs:
             return []
         rows = self.session.execute(
-            select(SampleRow.id, SampleRow.question, SampleRow.answer).where(
-                SampleRow.seq.in_(seqs)
-            )
+            select(SampleRow.id, SampleTextRow.question, SampleTextRow.answer)
+            .join(SampleTextRow, SampleTextRow.sample_seq == SampleRow.seq)
+            .where(SampleRow.seq.in_(seqs))
         ).all()
         found = []
         for sample_id, other_question, other_answer in rows:

@@ -15,7 +15,7 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from legal_training.storage.models import SampleRow
+from legal_training.storage.models import TEXT_FIELDS, SampleRow, SampleTextRow
 from legal_training.storage.near_duplicates import NearDuplicateIndex, keys_for
 from legal_training.storage.records import (
     SAMPLE_FIELDS,
@@ -108,6 +108,16 @@ def sample_to_dict(row: SampleRow) -> dict[str, Any]:
     return data
 
 
+def _texts(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: values[name] for name in TEXT_FIELDS}
+
+
+def _new_row(values: dict[str, Any]) -> SampleRow:
+    """A sample row and its text row from the flat column values."""
+    meta = {k: v for k, v in values.items() if k not in TEXT_FIELDS}
+    return SampleRow(**meta, texts=SampleTextRow(topic=values["topic"], **_texts(values)))
+
+
 class SampleRepository:
     """Samples in one session."""
 
@@ -121,7 +131,7 @@ class SampleRepository:
         values = prepare_new_sample(data)
         if self.existing_ids([values["id"]]):
             raise DuplicateSampleError([values["id"]])
-        row = SampleRow(**values)
+        row = _new_row(values)
         self.session.add(row)
         self.session.flush()
         NearDuplicateIndex(self.session).replace(row.seq, keys_for(row.question, row.answer))
@@ -134,7 +144,15 @@ class SampleRepository:
         statement = insert(SampleRow).returning(
             SampleRow.seq, SampleRow.id, sort_by_parameter_order=True
         )
-        inserted = self.session.execute(statement, rows).all()
+        meta = [{k: v for k, v in values.items() if k not in TEXT_FIELDS} for values in rows]
+        inserted = self.session.execute(statement, meta).all()
+        self.session.execute(
+            insert(SampleTextRow),
+            [
+                {"sample_seq": seq, "topic": values["topic"], **_texts(values)}
+                for (seq, _), values in zip(inserted, rows, strict=True)
+            ],
+        )
         NearDuplicateIndex(self.session).add_many(
             [
                 (seq, keys_for(values["question"], values["answer"]))
@@ -157,7 +175,11 @@ class SampleRepository:
             raise DuplicateSampleError([new_id])
         texts_changed = values["question"] != row.question or values["answer"] != row.answer
         for name, value in values.items():
-            setattr(row, name, value)
+            if name in TEXT_FIELDS:
+                setattr(row.texts, name, value)
+            else:
+                setattr(row, name, value)
+        row.texts.topic = row.topic
         self.session.flush()
         if texts_changed:
             NearDuplicateIndex(self.session).replace(row.seq, keys_for(row.question, row.answer))
@@ -228,7 +250,13 @@ class SampleRepository:
             return [sample_to_dict(rows[s]) for s in seqs if s in rows]
         if self.dialect == "postgresql":
             condition = postgres_condition(query, field)
-            statement = select(SampleRow).where(condition).limit(limit)
+            statement = (
+                select(SampleRow)
+                .join(SampleTextRow, SampleTextRow.sample_seq == SampleRow.seq)
+                .where(condition)
+                .order_by(SampleRow.seq.desc())
+                .limit(limit)
+            )
             return [sample_to_dict(r) for r in self.session.scalars(statement)]
         return self._search_like(query, field, limit)
 
@@ -239,9 +267,14 @@ class SampleRepository:
         names = ["question", "answer", "topic", "case_citation"] if field == "all" else [field]
         condition = None
         for name in names:
-            clause = getattr(SampleRow, name).ilike(pattern, escape="\\")
+            clause = getattr(SampleTextRow, name).ilike(pattern, escape="\\")
             condition = clause if condition is None else condition | clause
-        statement = select(SampleRow).where(condition).limit(limit)  # type: ignore[arg-type]
+        statement = (
+            select(SampleRow)
+            .join(SampleTextRow, SampleTextRow.sample_seq == SampleRow.seq)
+            .where(condition)  # type: ignore[arg-type]
+            .limit(limit)
+        )
         return [sample_to_dict(r) for r in self.session.scalars(statement)]
 
     def random(

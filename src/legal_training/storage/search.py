@@ -49,7 +49,7 @@ def postgres_condition(query: str, field: str) -> ColumnElement[bool]:
     tsquery = func.plainto_tsquery(
         literal_column("'english'::regconfig"), cast(literal(words), Text)
     )
-    vector: ColumnElement[Any] = literal_column("samples.search_vector")
+    vector: ColumnElement[Any] = literal_column("sample_texts.search_vector")
     condition: ColumnElement[bool] = vector.op("@@")(tsquery)
     if field != "all":
         filtered = func.ts_filter(vector, text(f"'{{{_PG_WEIGHTS[field]}}}'::\"char\"[]"))
@@ -58,7 +58,12 @@ def postgres_condition(query: str, field: str) -> ColumnElement[bool]:
 
 
 def sqlite_search_sql() -> TextClause:
-    """Row ids of the best matches, best first (bm25 rank)."""
+    """Row ids of matches, newest first.
+
+    Newest-first (not bm25 rank) lets FTS5 stop after ``limit`` matches instead of ranking
+    every match, so a common word costs the same as a rare one at any dataset size.
+    """
     return text(
-        "SELECT rowid FROM samples_fts WHERE samples_fts MATCH :match ORDER BY rank LIMIT :limit"
+        "SELECT rowid FROM samples_fts WHERE samples_fts MATCH :match "
+        "ORDER BY rowid DESC LIMIT :limit"
     )

@@ -22,32 +22,32 @@ _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 _SQLITE_FTS = [
     """CREATE VIRTUAL TABLE samples_fts USING fts5(
         question, answer, topic, case_citation,
-        content='samples', content_rowid='seq', tokenize='porter unicode61')""",
-    """CREATE TRIGGER samples_fts_ai AFTER INSERT ON samples BEGIN
+        content='sample_texts', content_rowid='sample_seq', tokenize='porter unicode61')""",
+    """CREATE TRIGGER samples_fts_ai AFTER INSERT ON sample_texts BEGIN
         INSERT INTO samples_fts(rowid, question, answer, topic, case_citation)
-        VALUES (new.seq, new.question, new.answer, new.topic, new.case_citation);
+        VALUES (new.sample_seq, new.question, new.answer, new.topic, new.case_citation);
     END""",
-    """CREATE TRIGGER samples_fts_ad AFTER DELETE ON samples BEGIN
+    """CREATE TRIGGER samples_fts_ad AFTER DELETE ON sample_texts BEGIN
         INSERT INTO samples_fts(samples_fts, rowid, question, answer, topic, case_citation)
-        VALUES ('delete', old.seq, old.question, old.answer, old.topic, old.case_citation);
+        VALUES ('delete', old.sample_seq, old.question, old.answer, old.topic, old.case_citation);
     END""",
     """CREATE TRIGGER samples_fts_au AFTER UPDATE OF question, answer, topic, case_citation
-        ON samples BEGIN
+        ON sample_texts BEGIN
         INSERT INTO samples_fts(samples_fts, rowid, question, answer, topic, case_citation)
-        VALUES ('delete', old.seq, old.question, old.answer, old.topic, old.case_citation);
+        VALUES ('delete', old.sample_seq, old.question, old.answer, old.topic, old.case_citation);
         INSERT INTO samples_fts(rowid, question, answer, topic, case_citation)
-        VALUES (new.seq, new.question, new.answer, new.topic, new.case_citation);
+        VALUES (new.sample_seq, new.question, new.answer, new.topic, new.case_citation);
     END""",
 ]
 
 # Weights let one index answer both "all fields" and single-field searches (A..D = field).
 _POSTGRES_FTS = [
-    """ALTER TABLE samples ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+    """ALTER TABLE sample_texts ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english', coalesce(question, '')), 'A') ||
         setweight(to_tsvector('english', coalesce(answer, '')), 'B') ||
         setweight(to_tsvector('english', coalesce(topic, '')), 'C') ||
         setweight(to_tsvector('english', coalesce(case_citation, '')), 'D')) STORED""",
-    "CREATE INDEX ix_samples_search_vector ON samples USING GIN (search_vector)",
+    "CREATE INDEX ix_sample_texts_search_vector ON sample_texts USING GIN (search_vector)",
 ]
 
 
@@ -56,12 +56,8 @@ def upgrade() -> None:
         "samples",
         sa.Column("seq", _SEQ, primary_key=True, autoincrement=True),
         sa.Column("id", sa.String(200), nullable=False, unique=True),
-        sa.Column("question", sa.Text, nullable=False),
-        sa.Column("answer", sa.Text, nullable=False),
         sa.Column("topic", sa.String(300), nullable=False),
         sa.Column("difficulty", sa.String(50), nullable=False),
-        sa.Column("case_citation", sa.Text, nullable=False),
-        sa.Column("reasoning", sa.Text, nullable=False),
         sa.Column("sample_type", sa.String(50)),
         sa.Column("jurisdiction", sa.String(50)),
         sa.Column("practice_area", sa.String(200)),
@@ -101,6 +97,19 @@ def upgrade() -> None:
     op.create_index("ix_samples_length_stats", "samples", list(LENGTH_STATS_COLUMNS))
     op.create_index("ix_samples_token_stats", "samples", list(TOKEN_STATS_COLUMNS))
 
+    # The large texts live in their own table so that `samples` stays narrow (see models.py).
+    op.create_table(
+        "sample_texts",
+        sa.Column(
+            "sample_seq", _SEQ, sa.ForeignKey("samples.seq", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column("question", sa.Text, nullable=False),
+        sa.Column("answer", sa.Text, nullable=False),
+        sa.Column("topic", sa.String(300), nullable=False),
+        sa.Column("case_citation", sa.Text, nullable=False),
+        sa.Column("reasoning", sa.Text, nullable=False),
+    )
+
     op.create_table(
         "batches",
         sa.Column("id", sa.String(100), primary_key=True),
@@ -139,4 +148,5 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS samples_fts")
     op.drop_table("batches")
+    op.drop_table("sample_texts")
     op.drop_table("samples")
