@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from legal_training.api.deps import DatabaseDep
@@ -30,16 +30,16 @@ Offset = Annotated[int, Query(ge=0, le=100_000_000)]
 Text = Annotated[str | None, Query(max_length=300)]
 
 
-def _filters(
-    topic: str | None = None,
-    difficulty: str | None = None,
-    jurisdiction: str | None = None,
-    sample_type: str | None = None,
-    practice_area: str | None = None,
-    provider: str | None = None,
-    model: str | None = None,
-    batch_id: str | None = None,
-    min_quality: float | None = None,
+def sample_filters(
+    topic: Text = None,
+    difficulty: Text = None,
+    jurisdiction: Text = None,
+    sample_type: Text = None,
+    practice_area: Text = None,
+    provider: Text = None,
+    model: Text = None,
+    batch_id: Text = None,
+    min_quality: Annotated[float | None, Query(description="Minimum quality score.")] = None,
 ) -> SampleFilters:
     """Filters from query parameters; catalog names normalised (``foundational`` → ``basic``)."""
     catalog = get_catalog()
@@ -62,38 +62,14 @@ def _filters(
     )
 
 
-def _total(db: DatabaseDep) -> int:
-    with db.read() as session:
-        return SampleRepository(session, db.dialect).count()
+FiltersDep = Annotated[SampleFilters, Depends(sample_filters)]
 
 
 @router.get("/data", response_model=SamplesPage)
 def list_samples(
-    db: DatabaseDep,
-    limit: Limit = 100,
-    offset: Offset = 0,
-    topic: Text = None,
-    difficulty: Text = None,
-    jurisdiction: Text = None,
-    sample_type: Text = None,
-    practice_area: Text = None,
-    provider: Text = None,
-    model: Text = None,
-    batch_id: Text = None,
-    min_quality: float | None = None,
+    db: DatabaseDep, filters: FiltersDep, limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
     """A page of samples, newest first, with the total matching the filters."""
-    filters = _filters(
-        topic,
-        difficulty,
-        jurisdiction,
-        sample_type,
-        practice_area,
-        provider,
-        model,
-        batch_id,
-        min_quality,
-    )
     with db.read() as session:
         samples, total = SampleRepository(session, db.dialect).page(
             filters, limit=limit, offset=offset
@@ -170,21 +146,9 @@ def search_samples(
 
 @router.get("/samples/filter")
 def filter_samples(
-    db: DatabaseDep,
-    topic: Text = None,
-    difficulty: Text = None,
-    jurisdiction: Text = None,
-    sample_type: Text = None,
-    practice_area: Text = None,
-    provider: Text = None,
-    batch_id: Text = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
+    db: DatabaseDep, filters: FiltersDep, limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
     """Exact-match filters (V2's route), paginated."""
-    filters = _filters(
-        topic, difficulty, jurisdiction, sample_type, practice_area, provider, None, batch_id
-    )
     with db.read() as session:
         samples, total = SampleRepository(session, db.dialect).page(
             filters, limit=limit, offset=offset
@@ -200,13 +164,8 @@ def filter_samples(
 
 @router.get("/samples/random")
 def random_samples(
-    db: DatabaseDep,
-    count: Annotated[int, Query(ge=1, le=100)] = 5,
-    difficulty: Text = None,
-    jurisdiction: Text = None,
-    sample_type: Text = None,
+    db: DatabaseDep, filters: FiltersDep, count: Annotated[int, Query(ge=1, le=100)] = 5
 ) -> dict[str, Any]:
-    filters = _filters(difficulty=difficulty, jurisdiction=jurisdiction, sample_type=sample_type)
     with db.read() as session:
         samples = SampleRepository(session, db.dialect).random(count, filters)
     return {"success": True, "samples": samples, "count": len(samples)}

@@ -14,7 +14,7 @@ from starlette.background import BackgroundTask
 
 from legal_training.api.deps import DatabaseDep, SettingsDep
 from legal_training.api.errors import BadRequest
-from legal_training.api.routes.data import Text, _filters
+from legal_training.api.routes.data import FiltersDep
 from legal_training.api.schemas import ImportResponse, JsonlImportRequest
 from legal_training.storage import io as sample_io
 from legal_training.storage.samples import SampleRepository
@@ -74,15 +74,8 @@ def import_upload(file: UploadFile, db: DatabaseDep, settings: SettingsDep) -> d
 def export_samples(
     db: DatabaseDep,
     settings: SettingsDep,
+    filters: FiltersDep,
     format: Annotated[str, Query(description="parquet, jsonl or csv")] = "parquet",
-    topic: Text = None,
-    difficulty: Text = None,
-    jurisdiction: Text = None,
-    sample_type: Text = None,
-    practice_area: Text = None,
-    provider: Text = None,
-    batch_id: Text = None,
-    min_quality: float | None = None,
 ) -> StreamingResponse | FileResponse:
     """The dataset (or a filtered part) as a download, streamed; Parquet uses ZSTD."""
     if format not in sample_io.EXPORT_FORMATS:
@@ -90,17 +83,6 @@ def export_samples(
             f"unsupported export format {format!r}; valid values: "
             f"{', '.join(sample_io.EXPORT_FORMATS)}"
         )
-    filters = _filters(
-        topic,
-        difficulty,
-        jurisdiction,
-        sample_type,
-        practice_area,
-        provider,
-        None,
-        batch_id,
-        min_quality,
-    )
     if format == "parquet":
         work_dir = settings.data_dir / "tmp"
         work_dir.mkdir(parents=True, exist_ok=True)
