@@ -20,6 +20,7 @@ from legal_training.generation.pipeline import (
     generate_one,
     resolve_spec,
 )
+from legal_training.logging import configure_logging
 from legal_training.providers.commands import register as register_providers
 from legal_training.providers.registry import build_registry
 from legal_training.providers.router import FailoverRouter
@@ -41,6 +42,14 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 out = Console()
+
+
+@app.callback()
+def _main() -> None:
+    """Generate, validate, curate and publish synthetic legal Q&A datasets."""
+    configure_logging()
+
+
 register_simulator(app)
 register_providers(app)
 register_batches(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -29,6 +30,10 @@ def _redact_processor(
     return event_dict
 
 
+def _stderr_logger(*_args: Any) -> structlog.PrintLogger:
+    return structlog.PrintLogger(file=sys.stderr)
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     """Idempotent: safe to call from every app factory and command."""
     structlog.configure(
@@ -40,5 +45,8 @@ def configure_logging(level: int = logging.INFO) -> None:
             structlog.processors.KeyValueRenderer(key_order=["timestamp", "level", "event"]),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
+        # stderr, so that command output on stdout (`--json`) stays machine-readable; looked up
+        # per logger, so a replaced sys.stderr (test runners, redirection) is honoured.
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )

@@ -60,12 +60,13 @@ def resolve_spec(
     reasoning_instruction: str | None = None,
     provider: str | None = None,
     model: str | None = None,
-    rotation_index: int = 0,
+    rotation_index: int | None = None,
     rng: random.Random | None = None,
 ) -> GenerationSpec:
     """Turn the original's loose strings into catalog objects; unknown values raise
     :class:`CatalogError` listing the valid ones. Defaults: the original's contract topic,
-    the topic's default difficulty, ``case_analysis``; ``balance`` rotates by ``rotation_index``.
+    the topic's default difficulty, ``case_analysis``; ``balance`` rotates by ``rotation_index``
+    (a batch's slot number) or, for a single sample, picks a type at random.
     """
     catalog = get_catalog()
     rng = rng or random.Random()
@@ -93,7 +94,8 @@ def resolve_spec(
     )
     wanted_type = (sample_type or catalog.default_sample_type).strip().lower()
     if wanted_type == catalog.rotation_sample_type:
-        kind = catalog.rotate_sample_type(rotation_index)
+        index = rotation_index if rotation_index is not None else rng.randrange(1 << 30)
+        kind = catalog.rotate_sample_type(index)
     else:
         kind = catalog.sample_type(wanted_type)
     return GenerationSpec(
