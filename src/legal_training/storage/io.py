@@ -39,6 +39,7 @@ IMPORT_FORMATS: tuple[str, ...] = ("jsonl", "json", "parquet", "csv")
 EXPORT_FORMATS: tuple[str, ...] = ("parquet", "jsonl", "csv")
 EXPORT_FIELDS: tuple[str, ...] = (*SAMPLE_FIELDS, "quality")
 CHUNK_ROWS = 2000
+ANALYZE_AFTER_ROWS = 10_000  # a large import changes the data's shape: refresh planner stats
 MAX_REPORTED_PROBLEMS = 200
 # Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -263,6 +264,8 @@ def import_rows(
     except ImportFailedError:
         outcome.imported = 0
         raise
+    if outcome.imported >= ANALYZE_AFTER_ROWS:
+        db.analyze()
     return outcome
 
 

@@ -25,6 +25,18 @@ LENGTH_STATS_COLUMNS: tuple[str, ...] = (
     "reasoning_chars",
     "citation_chars",
 )
+LENGTH_STATS_COLUMNS_V2: tuple[str, ...] = (*LENGTH_STATS_COLUMNS, "total_tokens")
+# The exact-match filters most often combined: counting a filtered page reads only this index.
+FILTER_COLUMNS: tuple[str, ...] = (
+    "difficulty",
+    "jurisdiction",
+    "sample_type",
+    "provider",
+    "practice_area",
+    "topic",
+    "batch_id",
+    "quality_score",
+)
 TOKEN_STATS_COLUMNS: tuple[str, ...] = (
     "practice_area",
     "difficulty",
@@ -125,7 +137,8 @@ class SampleRow(Base):
         Index("ix_samples_quality_score", "quality_score"),
         Index("ix_samples_question_hash", "question_hash"),
         # Covering indexes: statistics read only these narrow columns, never the large texts.
-        Index("ix_samples_length_stats", *LENGTH_STATS_COLUMNS),
+        Index("ix_samples_length_stats_v2", *LENGTH_STATS_COLUMNS_V2),
+        Index("ix_samples_filters", *FILTER_COLUMNS),
         Index("ix_samples_token_stats", *TOKEN_STATS_COLUMNS),
     )
 

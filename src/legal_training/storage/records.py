@@ -87,6 +87,14 @@ def _parse_timestamp(value: Any, field: str, problems: list[str]) -> datetime | 
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+def _is_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _check_text(data: dict[str, Any], field: str, problems: list[str], *, required: bool) -> None:
     value = data.get(field)
     if value is None:
@@ -98,6 +106,10 @@ def _check_text(data: dict[str, Any], field: str, problems: list[str], *, requir
         return
     if required and field not in _MAY_BE_EMPTY and not value.strip():
         problems.append(f"{field}: must not be empty")
+    if "\x00" in value:  # PostgreSQL cannot store it; refused on every backend alike
+        problems.append(f"{field}: must not contain NUL (\\x00) characters")
+    elif not _is_unicode(value):  # a lone surrogate from a "\\ud800" JSON escape
+        problems.append(f"{field}: not valid Unicode (lone surrogate)")
     limit = _MAX_LENGTHS.get(field)
     if limit is not None and len(value) > limit:
         problems.append(f"{field}: longer than {limit} characters")
@@ -173,6 +185,18 @@ def add_derived_columns(rows: list[dict[str, Any]]) -> None:
         row["question_hash"] = question_hash(row["question"])
 
 
+def _is_strict_json(value: Any) -> bool:
+    """Whether ``value`` is JSON that PostgreSQL accepts: ``NaN``/``Infinity`` (which Python's
+    parser reads from ``NaN`` or ``1e400``) are not JSON and fail the insert there."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        return False
+    except TypeError:  # not JSON at all: left to the caller's own checks, as before
+        return True
+    return True
+
+
 def _quality_columns(quality: Any, problems: list[str]) -> dict[str, Any]:
     if quality is None or quality == "":
         return {}
@@ -184,6 +208,9 @@ def _quality_columns(quality: Any, problems: list[str]) -> dict[str, Any]:
             return {}
     if not isinstance(quality, dict):
         problems.append("quality: expected an object")
+        return {}
+    if not _is_strict_json(quality):
+        problems.append("quality: numbers must be finite (no NaN or Infinity)")
         return {}
     score = quality.get("score")
     if score is not None and not isinstance(score, int | float):
@@ -225,6 +252,8 @@ def prepare_new_sample(
         values.update(derived_columns(values))
     known = set(SAMPLE_FIELDS) | set(QUALITY_FIELDS) | DERIVED_FIELDS
     extra = {k: v for k, v in data.items() if k not in known and v is not None}
+    if not _is_strict_json(extra):
+        raise SampleValidationError(["extra fields: numbers must be finite (no NaN or Infinity)"])
     values["extra"] = extra or None
     return values
 

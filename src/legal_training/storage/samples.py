@@ -217,10 +217,18 @@ class SampleRepository:
     def page(
         self, filters: SampleFilters, *, limit: int, offset: int = 0
     ) -> tuple[list[dict[str, Any]], int]:
-        """A page, newest first, and the total matching the filters."""
-        statement = filters.apply(select(SampleRow))
-        statement = statement.order_by(SampleRow.created_at.desc(), SampleRow.seq.desc())
-        rows = self.session.scalars(statement.limit(limit).offset(offset)).all()
+        """A page, newest first, and the total matching the filters.
+
+        The page's row ids are found first from the narrow table (an index scan, however deep
+        the offset), and only those rows are then loaded with their texts.
+        """
+        order = (SampleRow.created_at.desc(), SampleRow.seq.desc())
+        ids = filters.apply(select(SampleRow.seq)).order_by(*order).limit(limit).offset(offset)
+        seqs = list(self.session.scalars(ids))
+        rows: list[SampleRow] = []
+        if seqs:
+            statement = select(SampleRow).where(SampleRow.seq.in_(seqs)).order_by(*order)
+            rows = list(self.session.scalars(statement))
         return [sample_to_dict(r) for r in rows], self.count(filters)
 
     def by_ids(self, ids: Sequence[str]) -> list[dict[str, Any]]:
