@@ -195,3 +195,95 @@ def test_batch_samples(client: TestClient) -> None:
     assert body["count"] == 1 and body["samples"][0]["id"] == "sample_00001"
     assert body["batch_info"] is None
     assert client.get("/api/batch/batch_zzz/samples").status_code == 404
+
+
+# Regressions found by tests/api/test_fuzz.py: odd text must be a 4xx on every backend, never a
+# 500 (PostgreSQL refuses NUL characters in text; no database can encode a lone surrogate).
+
+
+def _assert_error(response: Any, status: int) -> None:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["success"] is False and body["code"] and body["error"]
+
+
+def test_nul_in_a_sample_text_is_refused_on_every_backend(client: TestClient) -> None:
+    response = client.post("/api/add", json=make_sample(1, question="When\x00 is it formed?"))
+    _assert_error(response, 400)
+    assert "question" in response.json()["error"] and "NUL" in response.json()["error"]
+    _add(client, make_sample(2))
+    _assert_error(client.put("/api/sample/sample_00002", json={"answer": "a\x00b"}), 400)
+    line = json.dumps(make_sample(3, reasoning="Step\x001"))
+    _assert_error(client.post("/api/import/jsonl", json={"content": line}), 400)
+    assert _ids(client) == ["sample_00002"]
+    assert client.get("/api/sample/sample_00002").json()["sample"]["answer"].startswith("Answer")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "payload"),
+    [
+        ("GET", "/api/sample/a%00b", None),
+        ("DELETE", "/api/sample/a%00b", None),
+        ("GET", "/api/sample/a%00b/download", None),
+        ("GET", "/api/batch/a%00b/samples", None),
+        ("GET", "/api/batch/a%00b/quality", None),
+        ("POST", "/api/samples/download", {"sample_ids": ["a\x00b"]}),
+        ("GET", "/api/generate/batch/status?batch_id=a%00b", None),
+        ("POST", "/api/generate/batch/a%00b/resume", None),
+    ],
+)
+def test_nul_in_a_lookup_key_is_a_4xx(
+    client: TestClient, method: str, url: str, payload: dict[str, Any] | None
+) -> None:
+    response = client.request(method, url, json=payload)
+    assert 400 <= response.status_code < 500, response.text
+    assert response.json()["success"] is False
+
+
+@pytest.mark.parametrize("path", ["/api/data", "/api/samples/filter", "/api/samples/random"])
+def test_nul_in_a_filter_is_400(client: TestClient, path: str) -> None:
+    _assert_error(client.get(path, params={"topic": "Contract\x00 Law"}), 400)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_nul_in_an_export_filter_is_400_before_the_download_starts(
+    client: TestClient, fmt: str
+) -> None:
+    _add(client, make_sample(1))
+    response = client.get("/api/export", params={"format": fmt, "provider": "g\x00roq"})
+    _assert_error(response, 400)
+    assert "provider" in response.json()["error"]
+
+
+def test_lone_surrogates_are_400(client: TestClient) -> None:
+    headers = {"content-type": "application/json"}
+    response = client.post(
+        "/api/samples/download", content=b'{"sample_ids": ["\\ud800"]}', headers=headers
+    )
+    _assert_error(response, 400)
+    line = json.dumps(make_sample(1)).replace("Question 1", "Question \\ud800")
+    response = client.post("/api/import/jsonl", json={"content": line})
+    _assert_error(response, 400)
+    assert "surrogate" in response.json()["error"]
+    assert _ids(client) == []
+
+
+@pytest.mark.parametrize("number", [b"1e400", b"NaN", b"-Infinity"])
+def test_non_finite_numbers_in_sample_json_are_400(client: TestClient, number: bytes) -> None:
+    # Python's JSON parser reads these; PostgreSQL's JSON type cannot store them.
+    sample = json.dumps(make_sample(1, quality={"score": 0})).encode()
+    response = client.post(
+        "/api/add",
+        content=sample.replace(b'"score": 0', b'"score": ' + number),
+        headers={"content-type": "application/json"},
+    )
+    _assert_error(response, 400)
+    assert "finite" in response.json()["error"]
+    extra = json.dumps(make_sample(2, rating=0)).encode()
+    response = client.post(
+        "/api/add",
+        content=extra.replace(b'"rating": 0', b'"rating": ' + number),
+        headers={"content-type": "application/json"},
+    )
+    _assert_error(response, 400)
+    assert _ids(client) == []

@@ -115,3 +115,25 @@ def test_target_count_converts_once_and_the_reports_are_read_only(api: TestClien
     assert {"cost_usd", "error_summary", "switches", "sample_type"} <= set(entry)
     listing = api.get("/api/generate/batch/status").json()
     assert batch_id in listing["batches"]
+
+
+@pytest.mark.parametrize("number", [b"NaN", b"1e400", b"Infinity"])
+def test_non_finite_cost_cap_is_400(api: TestClient, number: bytes) -> None:
+    # Regression (fuzz): NaN was taken as "no cap" (every comparison is false) and PostgreSQL's
+    # JSON cannot store NaN or Infinity (a 500 there). Python's JSON parser reads all three.
+    response = api.post(
+        "/api/generate/batch/start",
+        content=b'{"count": 5, "max_cost_usd": ' + number + b"}",
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["details"]["field"] == "max_cost_usd"
+    with api.app.state.database.read() as session:  # type: ignore[attr-defined]
+        assert session.scalar(select(func.count()).select_from(BatchRow)) == 0
+
+
+def test_history_offset_beyond_a_64_bit_integer_is_422(api: TestClient) -> None:
+    # Regression (fuzz): SQLite raised OverflowError on it, a 500.
+    response = api.get("/api/generate/batch/history", params={"offset": 2**63})
+    assert response.status_code == 422, response.text
+    assert response.json()["details"][0]["field"] == "query.offset"

@@ -297,3 +297,10 @@ def test_pushes_are_listed_newest_first_with_filters_and_counts(
     assert oldest["repo_id"] == REPO and oldest["success"] is True
     assert oldest["repo_url"] == first["repo_url"]
     assert VALID_TOKEN not in listing.text
+
+
+def test_pushes_offset_beyond_a_64_bit_integer_is_422(pub_client: TestClient) -> None:
+    # Regression (fuzz): SQLite raised OverflowError on it, a 500.
+    response = pub_client.get("/api/huggingface/pushes", params={"offset": 2**63})
+    assert response.status_code == 422, response.text
+    assert response.json()["details"][0]["field"] == "query.offset"

@@ -15,6 +15,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from legal_training.catalog import CatalogError
@@ -157,6 +158,27 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.only_duplicates:
             return error_response(409, "duplicate_id", str(exc), details)
         return error_response(400, "invalid_import", str(exc), details)
+
+    @app.exception_handler(DataError)
+    async def _data_error(request: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL refuses NUL characters in text (SQLite stores them): that is the client's
+        # input, not a server fault. Any other data error stays a 500.
+        if "NUL (0x00)" in str(exc.orig):
+            return error_response(
+                400, "invalid_text", "text must not contain NUL (\\x00) characters"
+            )
+        logger.error("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
+        return error_response(500, "internal_error", "internal server error")
+
+    @app.exception_handler(UnicodeEncodeError)
+    async def _unencodable(request: Request, exc: UnicodeEncodeError) -> JSONResponse:
+        # Lone surrogates ("\\ud800" escapes in a JSON body) cannot be encoded for the database.
+        if "surrogates not allowed" in str(exc):
+            return error_response(
+                400, "invalid_text", "text must be valid Unicode (no lone surrogates)"
+            )
+        logger.error("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
+        return error_response(500, "internal_error", "internal server error")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

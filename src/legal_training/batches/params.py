@@ -8,6 +8,7 @@ field is checked before a batch exists, and the error names the field and the va
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -145,8 +146,14 @@ def validate_request(
         )
     if request.max_tokens_total is not None and request.max_tokens_total <= 0:
         raise BatchValidationError("max_tokens_total must be positive", field="max_tokens_total")
-    if request.max_cost_usd is not None and request.max_cost_usd <= 0:
-        raise BatchValidationError("max_cost_usd must be positive", field="max_cost_usd")
+    if request.max_cost_usd is not None and not (
+        request.max_cost_usd > 0 and math.isfinite(request.max_cost_usd)
+    ):
+        # NaN would compare false against every spend (no cap at all) and PostgreSQL's JSON
+        # cannot store NaN or Infinity.
+        raise BatchValidationError(
+            "max_cost_usd must be a positive, finite number", field="max_cost_usd"
+        )
 
     params = BatchParams(
         count=count,

@@ -128,7 +128,7 @@ def batch_status(engine: EngineDep, batch_id: str | None = None) -> dict[str, An
 def batch_history(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
 ) -> dict[str, Any]:
     batches, total = engine.history(limit=limit, offset=offset)
     return {

@@ -186,7 +186,7 @@ def push_to_hub(body: PushRequest, db: DatabaseDep, settings: SettingsDep) -> di
 def list_pushes(
     db: DatabaseDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
 ) -> dict[str, Any]:
     """Recorded pushes, newest first: which dataset version went to which repo and commit."""
     with db.read() as session:

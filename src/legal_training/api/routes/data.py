@@ -42,6 +42,21 @@ def sample_filters(
     min_quality: Annotated[float | None, Query(description="Minimum quality score.")] = None,
 ) -> SampleFilters:
     """Filters from query parameters; catalog names normalised (``foundational`` → ``basic``)."""
+    texts = {
+        "topic": topic,
+        "difficulty": difficulty,
+        "jurisdiction": jurisdiction,
+        "sample_type": sample_type,
+        "practice_area": practice_area,
+        "provider": provider,
+        "model": model,
+        "batch_id": batch_id,
+    }
+    for name, value in texts.items():
+        # Checked here, not left to the query: streamed exports run it after the 200 is sent,
+        # and PostgreSQL refuses NUL in text, which would cut the download short.
+        if value and "\x00" in value:
+            raise BadRequest(f"{name} must not contain NUL (\\x00) characters")
     catalog = get_catalog()
     if difficulty:
         difficulty = catalog.difficulty(difficulty).id
