@@ -7,6 +7,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from legal_training.api.app import create_app
+from legal_training.settings import Settings
+from legal_training.storage.db import Database
+
 
 def test_no_keys_means_the_simulator_is_listed_and_generates(client: TestClient) -> None:
     providers = client.get("/api/providers").json()
@@ -80,3 +84,14 @@ def test_bad_choices_are_400_with_valid_values(
 )
 def test_malformed_generate_bodies_are_422(client: TestClient, body: dict[str, Any]) -> None:
     assert client.post("/api/generate", json=body).status_code == 422
+
+
+def test_an_app_started_twice_gets_fresh_provider_clients(
+    settings: Settings, database: Database
+) -> None:
+    app = create_app(settings, database=database)
+    for _ in range(2):
+        with TestClient(app) as client:
+            response = client.post("/api/generate", json={"topic": "Tax Law - VAT"})
+            assert response.status_code == 200, response.text
+            assert response.json()["success"] is True

@@ -38,12 +38,16 @@ def create_app(
     built-in simulator)."""
     configure_logging()
     db = database or Database(settings.resolved_database_url)
-    registry = provider_registry or build_registry(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         db.migrate()
+        # Built per start-up (not per app object), so an app that is started again after a
+        # shutdown gets fresh provider clients instead of the closed ones.
+        registry = provider_registry or build_registry(settings)
+        app.state.provider_registry = registry
+        app.state.failover_router = FailoverRouter(registry)
         yield
         if provider_registry is None:
             await registry.aclose()
@@ -58,8 +62,6 @@ def create_app(
     )
     app.state.settings = settings
     app.state.database = db
-    app.state.provider_registry = registry
-    app.state.failover_router = FailoverRouter(registry)
     install_error_handlers(app)
 
     guarded = [Depends(require_api_key)]
