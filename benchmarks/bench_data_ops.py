@@ -12,6 +12,7 @@ import argparse
 import statistics
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,7 @@ def run(db: Database, rows: int, repeat: int) -> None:
 
         def add_one() -> Any:
             sample = next(generate_samples(1, start=rows + 10_000_000 + next(counter), seed=7))
+            sample["id"] = f"bench_add_{uuid.uuid4().hex}"  # unique across repeated runs
             return client.post("/api/add", json=sample)
 
         _time("POST /api/add", add_one, repeat)

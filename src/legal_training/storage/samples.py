@@ -31,6 +31,7 @@ from legal_training.storage.search import (
 )
 
 _Ts = TypeVarTuple("_Ts")
+SEARCH_PROBE_CAP = 2000
 
 PUBLIC_FIELDS: tuple[str, ...] = (
     *SAMPLE_FIELDS,
@@ -257,16 +258,37 @@ class SampleRepository:
             }
             return [sample_to_dict(rows[s]) for s in seqs if s in rows]
         if self.dialect == "postgresql":
-            condition = postgres_condition(query, field)
-            statement = (
-                select(SampleRow)
-                .join(SampleTextRow, SampleTextRow.sample_seq == SampleRow.seq)
-                .where(condition)
-                .order_by(SampleRow.seq.desc())
-                .limit(limit)
-            )
-            return [sample_to_dict(r) for r in self.session.scalars(statement)]
+            return self._search_postgres(query, field, limit)
         return self._search_like(query, field, limit)
+
+    def _search_postgres(self, query: str, field: str, limit: int) -> list[dict[str, Any]]:
+        """Newest matches first, with the plan chosen by how many documents match.
+
+        A backward scan of the primary key stops after ``limit`` hits when a query matches
+        many documents, but crawls through thousands of rows for a rare word; the GIN index
+        plus a top-N sort is the reverse. PostgreSQL's estimate cannot tell the two apart (it
+        under-prices checking a TOASTed tsvector per row), so we count matches up to a cap
+        through the index first and pick the plan ourselves.
+        """
+        condition = postgres_condition(query, field)
+        # The probe counts matches in any field: the GIN index answers that alone, while a
+        # field restriction has to read each row's vector.
+        everywhere = postgres_condition(query, "all")
+        probe = select(SampleTextRow.sample_seq).where(everywhere).limit(SEARCH_PROBE_CAP)
+        many = (
+            int(self.session.scalar(select(func.count()).select_from(probe.subquery())) or 0)
+            >= SEARCH_PROBE_CAP
+        )
+        # `+ 0` hides the key's index from the planner, forcing the GIN bitmap plan.
+        order = SampleTextRow.sample_seq.desc() if many else (SampleTextRow.sample_seq + 0).desc()
+        ids = select(SampleTextRow.sample_seq).where(condition).order_by(order).limit(limit)
+        seqs = list(self.session.scalars(ids))
+        if not seqs:
+            return []
+        rows = self.session.scalars(
+            select(SampleRow).where(SampleRow.seq.in_(seqs)).order_by(SampleRow.seq.desc())
+        )
+        return [sample_to_dict(r) for r in rows]
 
     def _search_like(self, query: str, field: str, limit: int) -> list[dict[str, Any]]:
         """Portable fallback for other databases: escaped LIKE, never a regex."""
@@ -300,21 +322,20 @@ class SampleRepository:
             return []
         total = self.count(filters)
         wanted = min(count, total)
-        picked: dict[int, SampleRow] = {}
+        picked: set[int] = set()
         attempts = 0
         while len(picked) < wanted and attempts < wanted * 8 + 16:
             attempts += 1
             point = rng.randint(low, high)
-            statement = filters.apply(select(SampleRow).where(SampleRow.seq >= point))
-            row = self.session.scalars(statement.order_by(SampleRow.seq).limit(1)).first()
-            if row is not None:
-                picked.setdefault(row.seq, row)
+            statement = filters.apply(select(SampleRow.seq).where(SampleRow.seq >= point))
+            seq = self.session.scalar(statement.order_by(SampleRow.seq).limit(1))
+            if seq is not None:
+                picked.add(seq)
         if len(picked) < wanted:  # sparse matches: fall back to a random sort of what is left
-            statement = filters.apply(select(SampleRow).where(SampleRow.seq.not_in(list(picked))))
+            statement = filters.apply(select(SampleRow.seq).where(SampleRow.seq.not_in(picked)))
             rest = statement.order_by(func.random()).limit(wanted - len(picked))
-            for row in self.session.scalars(rest):
-                picked[row.seq] = row
-        rows = list(picked.values())
+            picked.update(self.session.scalars(rest))
+        rows = list(self.session.scalars(select(SampleRow).where(SampleRow.seq.in_(picked))))
         rng.shuffle(rows)
         return [sample_to_dict(r) for r in rows]
 
