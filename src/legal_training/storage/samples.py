@@ -26,6 +26,7 @@ from legal_training.storage.search import (
     SEARCH_FIELDS,
     SearchQueryError,
     postgres_condition,
+    postgres_field_condition,
     sqlite_match_expression,
     sqlite_search_sql,
 )
@@ -270,17 +271,24 @@ class SampleRepository:
         under-prices checking a TOASTed tsvector per row), so we count matches up to a cap
         through the index first and pick the plan ourselves.
         """
-        condition = postgres_condition(query, field)
-        # The probe counts matches in any field: the GIN index answers that alone, while a
-        # field restriction has to read each row's vector.
-        everywhere = postgres_condition(query, "all")
-        probe = select(SampleTextRow.sample_seq).where(everywhere).limit(SEARCH_PROBE_CAP)
+        # The probe counts matches through a GIN index alone: the combined vector's for all
+        # fields, the field's own expression index otherwise.
+        indexed = (
+            postgres_condition(query, "all")
+            if field == "all"
+            else postgres_field_condition(query, field)
+        )
+        probe = select(SampleTextRow.sample_seq).where(indexed).limit(SEARCH_PROBE_CAP)
         many = (
             int(self.session.scalar(select(func.count()).select_from(probe.subquery())) or 0)
             >= SEARCH_PROBE_CAP
         )
-        # `+ 0` hides the key's index from the planner, forcing the GIN bitmap plan.
-        order = SampleTextRow.sample_seq.desc() if many else (SampleTextRow.sample_seq + 0).desc()
+        if many:  # walk the newest rows, checking each row's stored (weighted) vector
+            condition = postgres_condition(query, field)
+            order = SampleTextRow.sample_seq.desc()
+        else:  # `+ 0` hides the key's index from the planner: GIN bitmap, then a top-N sort
+            condition = indexed
+            order = (SampleTextRow.sample_seq + 0).desc()
         ids = select(SampleTextRow.sample_seq).where(condition).order_by(order).limit(limit)
         seqs = list(self.session.scalars(ids))
         if not seqs:

@@ -57,6 +57,24 @@ def postgres_condition(query: str, field: str) -> ColumnElement[bool]:
     return condition
 
 
+# Per-field GIN indexes (migration 0006) are built on exactly these expressions.
+PG_FIELD_INDEX_SQL = "to_tsvector('english'::regconfig, {field})"
+
+
+def postgres_field_condition(query: str, field: str) -> ColumnElement[bool]:
+    """``to_tsvector(field) @@ plainto_tsquery(...)``: answered by that field's own GIN index,
+    without reading each row's stored vector."""
+    words = " ".join(query_words(query))
+    tsquery = func.plainto_tsquery(
+        literal_column("'english'::regconfig"), cast(literal(words), Text)
+    )
+    vector = func.to_tsvector(
+        literal_column("'english'::regconfig"), literal_column(f"sample_texts.{field}")
+    )
+    condition: ColumnElement[bool] = vector.op("@@")(tsquery)
+    return condition
+
+
 def sqlite_search_sql() -> TextClause:
     """Row ids of matches, newest first.
 
