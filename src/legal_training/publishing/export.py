@@ -26,18 +26,15 @@ import tempfile
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any, Protocol
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from legal_training.publishing.card import (
     DEFAULT_LICENSE,
     DEFAULT_PRETTY_NAME,
-    TIMESTAMP_FIELDS,
     CardInputs,
     DatasetProfile,
     SplitFile,
@@ -140,20 +137,6 @@ class ExportResult:
 
 
 # -- one file per split ---------------------------------------------------------------------------
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return value if isinstance(value, str) else str(value)
-
-
-def _timestamp(value: Any) -> datetime | None:
-    if value is None or value == "":
-        return None
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
 class _SplitWriter(Protocol):
     def write(self, rows: Sequence[dict[str, Any]]) -> None: ...
 
@@ -162,24 +145,11 @@ class _SplitWriter(Protocol):
 
 class _ParquetWriter:
     def __init__(self, path: Path, fields: tuple[str, ...]) -> None:
-        self.fields = fields
-        self.schema = pa.schema(
-            [
-                (name, pa.timestamp("us", tz="UTC") if name in TIMESTAMP_FIELDS else pa.string())
-                for name in fields
-            ]
-        )
+        self.schema = sample_io.parquet_schema(fields)
         self.writer = pq.ParquetWriter(str(path), self.schema, compression="zstd")
 
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
-        columns = {
-            name: [
-                _timestamp(r.get(name)) if name in TIMESTAMP_FIELDS else _text(r.get(name))
-                for r in rows
-            ]
-            for name in self.fields
-        }
-        self.writer.write_table(pa.Table.from_pydict(columns, schema=self.schema))
+        self.writer.write_table(sample_io.parquet_table(rows, self.schema))
 
     def close(self) -> None:
         self.writer.close()
@@ -192,7 +162,7 @@ class _JsonlWriter:
 
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
         for row in rows:
-            record = {name: _text(row.get(name)) for name in self.fields}
+            record = {name: sample_io.export_cell(row.get(name)) for name in self.fields}
             self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def close(self) -> None:
@@ -208,7 +178,9 @@ class _CsvWriter:
 
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
         for row in rows:
-            self.writer.writerow(sample_io.escape_csv_cell(_text(row.get(n))) for n in self.fields)
+            self.writer.writerow(
+                sample_io.escape_csv_cell(sample_io.export_cell(row.get(n))) for n in self.fields
+            )
 
     def close(self) -> None:
         self.handle.close()

@@ -14,8 +14,9 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -284,8 +285,13 @@ def _export_record(sample: dict[str, Any], fields: tuple[str, ...]) -> dict[str,
     return {name: sample.get(name) for name in fields}
 
 
-def _flat(value: Any) -> Any:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+def export_cell(value: Any) -> str | None:
+    """One value as flat text for a Parquet/CSV column: objects and lists as JSON, None kept."""
+    if value is None:
+        return None
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value if isinstance(value, str) else str(value)
 
 
 def escape_csv_cell(value: Any) -> Any:
@@ -295,16 +301,29 @@ def escape_csv_cell(value: Any) -> Any:
     return value
 
 
-def _arrow_schema(fields: tuple[str, ...]) -> pa.Schema:
-    types = {"created_at": pa.timestamp("us", tz="UTC"), "updated_at": pa.timestamp("us", tz="UTC")}
-    return pa.schema([(name, types.get(name, pa.string())) for name in fields])
+_TIMESTAMP_COLUMNS = ("created_at", "updated_at")
 
 
-def _parquet_table(chunk: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+def parquet_schema(fields: Sequence[str]) -> pa.Schema:
+    """Text columns, with the timestamps as UTC timestamps; shared by every Parquet writer."""
+    timestamp = pa.timestamp("us", tz="UTC")
+    return pa.schema(
+        [(name, timestamp if name in _TIMESTAMP_COLUMNS else pa.string()) for name in fields]
+    )
+
+
+def _timestamp_text(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, datetime) else export_cell(value)
+
+
+def parquet_table(chunk: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """A chunk of sample dicts as an Arrow table of ``schema`` (built through Polars)."""
     frame = pl.DataFrame(
         {
             name: [
-                _flat(row.get(name)) if name not in ("created_at", "updated_at") else row.get(name)
+                _timestamp_text(row.get(name))
+                if name in _TIMESTAMP_COLUMNS
+                else export_cell(row.get(name))
                 for row in chunk
             ]
             for name in schema.names
@@ -313,7 +332,7 @@ def _parquet_table(chunk: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     )
     frame = frame.with_columns(
         pl.col(c).str.to_datetime(time_zone="UTC", time_unit="us")
-        for c in ("created_at", "updated_at")
+        for c in _TIMESTAMP_COLUMNS
         if c in schema.names
     )
     return frame.to_arrow().cast(schema)
@@ -351,7 +370,7 @@ def stream_csv(
     for chunk in iter_export_chunks(db, filters):
         for sample in chunk:
             writer.writerow(
-                escape_csv_cell(_flat(v)) for v in _export_record(sample, fields).values()
+                escape_csv_cell(export_cell(v)) for v in _export_record(sample, fields).values()
             )
         yield drain()
 
@@ -365,11 +384,11 @@ def write_parquet(
     progress: ProgressCallback | None = None,
 ) -> int:
     """Write a ZSTD-compressed Parquet file chunk by chunk; returns the row count."""
-    schema = _arrow_schema(fields)
+    schema = parquet_schema(fields)
     written = 0
     with pq.ParquetWriter(handle, schema, compression="zstd") as writer:
         for chunk in iter_export_chunks(db, filters):
-            writer.write_table(_parquet_table([_export_record(s, fields) for s in chunk], schema))
+            writer.write_table(parquet_table([_export_record(s, fields) for s in chunk], schema))
             written += len(chunk)
             if progress is not None:
                 progress(written)
