@@ -163,18 +163,9 @@ def search_samples(
 def filter_samples(
     db: DatabaseDep, filters: FiltersDep, limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
-    """Exact-match filters (V2's route), paginated."""
-    with db.read() as session:
-        samples, total = SampleRepository(session, db.dialect).page(
-            filters, limit=limit, offset=offset
-        )
-    return {
-        "success": True,
-        "samples": samples,
-        "count": len(samples),
-        "total": total,
-        "filters": filters.as_dict(),
-    }
+    """Exact-match filters (V2's route): ``/api/data``'s page plus the filters applied."""
+    page = list_samples(db, filters, limit=limit, offset=offset)
+    return {"success": True, **page, "filters": filters.as_dict()}
 
 
 @router.get("/samples/random")
