@@ -31,8 +31,8 @@ from legal_training.batches.params import BatchRequest
 from legal_training.generation.pipeline import generate_one, resolve_spec
 from legal_training.providers.registry import build_registry
 from legal_training.providers.router import FailoverRouter
-from legal_training.providers.simulator import SimulatorConfig, run_simulator
 from legal_training.settings import Settings
+from legal_training.simulator import SimulatorConfig, run_simulator
 from legal_training.storage.db import Database
 
 

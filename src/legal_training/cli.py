@@ -22,13 +22,13 @@ from legal_training.generation.pipeline import (
 )
 from legal_training.logging import configure_logging
 from legal_training.providers.commands import register as register_providers
-from legal_training.providers.registry import build_registry
 from legal_training.providers.router import FailoverRouter
-from legal_training.providers.simulator import register as register_simulator
 from legal_training.publishing.commands import register as register_publishing
 from legal_training.publishing.commands import run_export
 from legal_training.publishing.export import ExportOptions
 from legal_training.settings import Settings, get_settings
+from legal_training.simulator import register as register_simulator
+from legal_training.simulator.embedded import build_registry_with_simulator
 from legal_training.storage import io as sample_io
 from legal_training.storage import stats as dataset_stats
 from legal_training.storage.db import Database
@@ -211,7 +211,7 @@ def generate_one_command(
 async def _generate_one(
     settings: Settings, db: Database, spec: GenerationSpec, *, save: bool
 ) -> GenerationOutcome:
-    registry = build_registry(settings)
+    registry = build_registry_with_simulator(settings)
     try:
         return await generate_one(spec, router=FailoverRouter(registry), db=db, save=save)
     finally:

@@ -8,8 +8,8 @@ import httpx
 
 from legal_training.batches.engine import BatchEngine
 from legal_training.providers.registry import ProviderRegistry, build_registry
-from legal_training.providers.simulator import SimulatorConfig, create_simulator_app
 from legal_training.settings import Settings
+from legal_training.simulator import SimulatorConfig, create_simulator_app
 from legal_training.storage.db import Database
 
 FAKE_KEY = "test-fake-key-batches"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from legal_training.batches.engine import BatchEngine, BatchStateError, BatchStatus
 from legal_training.batches.events import SampleEvent, StatusEvent
 from legal_training.batches.params import BatchRequest
-from legal_training.providers.simulator import SimulatorConfig
+from legal_training.simulator import SimulatorConfig
 from legal_training.storage.db import Database
 from legal_training.storage.models import SampleRow
 from tests.batches.helpers import in_process_registry, make_engine

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from legal_training.providers.simulator import SimulatorConfig, run_simulator
+from legal_training.simulator import SimulatorConfig, run_simulator
 from legal_training.storage.db import Database
 from legal_training.storage.models import SampleRow
 from tests.e2e.helpers import batch_app, simulator_settings, status, wait_for

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from legal_training.providers.simulator import SimulatorConfig, run_simulator
+from legal_training.simulator import SimulatorConfig, run_simulator
 from legal_training.storage.db import Database
 from legal_training.storage.models import SampleRow
 from tests.e2e.helpers import FAKE_KEY, wait_for

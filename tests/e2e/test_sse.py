@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from legal_training.providers.simulator import SimulatorConfig, run_simulator
+from legal_training.simulator import SimulatorConfig, run_simulator
 from tests.e2e.helpers import batch_app, simulator_settings, wait_for
 
 

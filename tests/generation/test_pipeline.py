@@ -11,8 +11,8 @@ from legal_training.catalog import get_catalog
 from legal_training.generation.pipeline import generate_one, resolve_spec
 from legal_training.providers.registry import ProviderRegistry, build_registry
 from legal_training.providers.router import FailoverRouter
-from legal_training.providers.simulator import RunningSimulator, SimulatorConfig, run_simulator
 from legal_training.settings import Settings
+from legal_training.simulator import RunningSimulator, SimulatorConfig, run_simulator
 from legal_training.storage.db import Database
 from legal_training.storage.samples import SampleRepository
 

@@ -27,7 +27,7 @@ from legal_training.providers.openai_compat import (
     PROVIDER_CLASSES,
     OpenAICompatibleProvider,
 )
-from legal_training.providers.simulator import (
+from legal_training.simulator import (
     DEFAULT_MODELS,
     RunningSimulator,
     SimulatorConfig,

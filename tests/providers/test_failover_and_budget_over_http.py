@@ -10,7 +10,7 @@ from pathlib import Path
 from legal_training.providers.base import ChatRequest
 from legal_training.providers.registry import build_registry
 from legal_training.providers.router import FailoverRouter, RetryPolicy
-from legal_training.providers.simulator import SimulatorConfig, run_simulator
+from legal_training.simulator import SimulatorConfig, run_simulator
 from tests.providers.helpers import SwitchableTransport, settings_with_providers
 
 PROMPT = "Topic: Tort Law - Negligence\nJurisdiction: uk\nDifficulty: basic\nWrite one sample."

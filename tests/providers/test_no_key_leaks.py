@@ -18,7 +18,7 @@ from legal_training.providers.errors import ProviderError
 from legal_training.providers.registry import build_registry
 from legal_training.providers.router import FailoverRouter, RetryPolicy
 from legal_training.providers.routes import router as providers_router
-from legal_training.providers.simulator import SimulatorConfig, run_simulator
+from legal_training.simulator import SimulatorConfig, run_simulator
 from tests.providers.helpers import closed_port, settings_with_providers
 
 CANARY = "test-canary-key-Zq81xWv3"

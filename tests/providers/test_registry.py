@@ -17,13 +17,14 @@ from legal_training.providers.registry import (
     load_providers_file,
 )
 from legal_training.providers.router import FailoverRouter
+from legal_training.simulator.embedded import build_registry_with_simulator
 from tests.providers.helpers import settings_with_providers
 
 FAKE = "test-fake-key-123"
 
 
 async def test_no_key_registers_only_the_in_process_simulator(tmp_path: Path) -> None:
-    registry = build_registry(settings_with_providers(tmp_path))
+    registry = build_registry_with_simulator(settings_with_providers(tmp_path))
     try:
         assert registry.order == [SIMULATOR_ID]
         assert registry.default_provider == SIMULATOR_ID
@@ -85,7 +86,7 @@ async def test_keys_enable_builtins_with_catalog_defaults_and_overrides(tmp_path
 
 async def test_local_ollama_needs_no_key_and_gets_v1_suffix(tmp_path: Path) -> None:
     settings = settings_with_providers(tmp_path, ollama_base_url="http://localhost:11434")
-    registry = build_registry(settings)
+    registry = build_registry_with_simulator(settings)
     try:
         client = registry.client("ollama")
         assert isinstance(client, OllamaProvider)

@@ -20,10 +20,11 @@ from legal_training.api.routes import catalog, data, generation, stats, system, 
 from legal_training.batches.routes import install as install_batches
 from legal_training.logging import configure_logging
 from legal_training.providers import routes as provider_routes
-from legal_training.providers.registry import ProviderRegistry, build_registry
+from legal_training.providers.registry import ProviderRegistry
 from legal_training.providers.router import FailoverRouter
 from legal_training.publishing import routes as publishing_routes
 from legal_training.settings import Settings
+from legal_training.simulator.embedded import build_registry_with_simulator
 from legal_training.storage.db import Database
 
 
@@ -45,7 +46,7 @@ def create_app(
         db.migrate()
         # Built per start-up (not per app object), so an app that is started again after a
         # shutdown gets fresh provider clients instead of the closed ones.
-        registry = provider_registry or build_registry(settings)
+        registry = provider_registry or build_registry_with_simulator(settings)
         app.state.provider_registry = registry
         app.state.failover_router = FailoverRouter(registry)
         yield

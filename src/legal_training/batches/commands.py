@@ -21,8 +21,8 @@ from legal_training.batches.engine import BatchEngine, BatchStateError
 from legal_training.batches.events import ErrorEvent, ProgressEvent, StatusEvent
 from legal_training.batches.params import BatchRequest, BatchValidationError
 from legal_training.catalog import CatalogError
-from legal_training.providers.registry import build_registry
 from legal_training.settings import get_settings
+from legal_training.simulator.embedded import build_registry_with_simulator
 from legal_training.storage.db import Database
 
 console = Console(stderr=True)
@@ -48,7 +48,7 @@ async def _run(request: BatchRequest | None, resume_id: str | None) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url)
     db.migrate()
-    registry = build_registry(settings)
+    registry = build_registry_with_simulator(settings)
     engine = BatchEngine(database=db, registry=registry, auto_resume=False)
     try:
         if resume_id is not None:

@@ -10,7 +10,8 @@ Typical use (the app factory builds one registry per process and every caller sh
 Modules: ``base`` (request/result/Provider), ``openai_compat`` (the clients), ``errors`` (the
 error tree and SDK mapping), ``headers`` (rate-limit headers), ``budgets`` (shared token
 buckets), ``registry`` (catalog and enabled providers), ``router`` (retry + failover),
-``routes``/``commands`` (HTTP and CLI), ``simulator`` (a fake provider for tests and demos).
+``routes``/``commands`` (HTTP and CLI). The provider simulator is a server of its own, in
+``legal_training.simulator``.
 """
 
 from legal_training.providers.base import ChatRequest, ChatResult, ModelInfo, Provider, Usage

@@ -9,8 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from legal_training.providers.registry import ProviderRegistry, build_registry
+from legal_training.providers.registry import ProviderRegistry
 from legal_training.settings import get_settings
+from legal_training.simulator.embedded import build_registry_with_simulator
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +25,7 @@ def providers_command(
     ] = False,
 ) -> None:
     """List providers and their models, with enabled state and rate budgets."""
-    registry = build_registry(get_settings())
+    registry = build_registry_with_simulator(get_settings())
     try:
         if live:
             asyncio.run(registry.refresh_live_models())

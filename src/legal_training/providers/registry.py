@@ -24,7 +24,7 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -105,6 +105,10 @@ class ProviderSpec:
 
     def model(self, model_id: str) -> ModelSpec | None:
         return next((m for m in self.models if m.id == model_id), None)
+
+
+SimulatorTransportFactory = Callable[[ProviderSpec], httpx.AsyncBaseTransport]
+"""Builds the transport through which the keyless simulator is reached."""
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -350,12 +354,16 @@ def build_registry(
     budget: RateBudget | None = None,
     order: Sequence[str] | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
+    simulator_transport: SimulatorTransportFactory | None = None,
 ) -> ProviderRegistry:
     """Build every provider from settings (and the providers file).
 
     ``transports`` plugs an httpx transport into a named provider (tests, the in-process
-    simulator); ``environ`` is where file providers' ``api_key_env`` values are looked up
-    (default: the process environment); ``order`` overrides the failover order.
+    simulator); ``simulator_transport`` builds the transport of the keyless simulator when it is
+    registered and ``transports`` has none for it (the simulator is a server package this one
+    must not import, so the composing layer passes it in); ``environ`` is where file
+    providers' ``api_key_env`` values are looked up (default: the process environment);
+    ``order`` overrides the failover order.
     """
     env = os.environ if environ is None else environ
     transports = transports or {}
@@ -384,7 +392,12 @@ def build_registry(
             continue
         transport = transports.get(spec.id)
         if spec.is_simulator and transport is None:
-            transport = _in_process_simulator_transport(spec)
+            if simulator_transport is None:
+                raise RegistryError(
+                    "no provider key is set and no simulator transport was given: set a key "
+                    "such as GROQ_API_KEY, or build the registry with the embedded simulator"
+                )
+            transport = simulator_transport(spec)
         clients[spec.id] = _make_client(spec, key, transport=transport, timeout_s=timeout_s)
         budget.configure(
             spec.id,
@@ -426,16 +439,3 @@ def _make_client(
         timeout_s=timeout_s,
         transport=transport,
     )
-
-
-def _in_process_simulator_transport(spec: ProviderSpec) -> httpx.AsyncBaseTransport:
-    """The simulator as an ASGI app inside this process: no port, no network."""
-    from legal_training.providers.simulator import SimulatorConfig, create_simulator_app
-
-    config = SimulatorConfig(
-        flavour="openai",
-        rpm=spec.rpm,
-        tpm=spec.tpm,
-        models=tuple(m.id for m in spec.models),
-    )
-    return httpx.ASGITransport(app=create_simulator_app(config))

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from legal_training.providers.simulator.config import SimulatorConfig
+from legal_training.simulator.config import SimulatorConfig
 
 LimitKind = Literal["requests", "tokens"]
 LimitWindow = Literal["minute", "day"]

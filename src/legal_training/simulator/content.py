@@ -25,8 +25,8 @@ from legal_training.catalog import (
     SampleType,
     Topic,
 )
-from legal_training.providers.simulator import phrases as P
-from legal_training.providers.simulator.authorities import Authority, authorities_for, is_case
+from legal_training.simulator import phrases as P
+from legal_training.simulator.authorities import Authority, authorities_for, is_case
 
 DEFAULT_TOPIC = "Contract Law - Breach of Contract"
 WORD_MARGIN = 1.15

@@ -10,14 +10,14 @@ import httpx
 import openai
 import pytest
 
-from legal_training.providers.simulator import (
+from legal_training.simulator import (
     Flavour,
     SimulatorConfig,
     create_simulator_app,
     run_simulator,
 )
-from legal_training.providers.simulator.faults import OLLAMA_SESSION_LIMIT
-from legal_training.providers.simulator.runner import RunningSimulator
+from legal_training.simulator.faults import OLLAMA_SESSION_LIMIT
+from legal_training.simulator.runner import RunningSimulator
 
 KEY = "test-fake-key-123"
 AUTH = {"Authorization": f"Bearer {KEY}"}

@@ -23,17 +23,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from legal_training.providers.simulator import faults as F
-from legal_training.providers.simulator.config import FAULT_HEADER, SimulatorConfig
-from legal_training.providers.simulator.content import (
+from legal_training.simulator import faults as F
+from legal_training.simulator.config import FAULT_HEADER, SimulatorConfig
+from legal_training.simulator.content import (
     malform,
     parse_spec,
     render_content,
     thinking_text,
     write_sample,
 )
-from legal_training.providers.simulator.limits import LimitWindow, Refusal, rate_limit_headers
-from legal_training.providers.simulator.state import SimulatorState
+from legal_training.simulator.limits import LimitWindow, Refusal, rate_limit_headers
+from legal_training.simulator.state import SimulatorState
 
 MESSAGE_OVERHEAD_TOKENS = 4
 PROMPT_TOKENS_PER_SECOND = 20_000.0

@@ -70,9 +70,9 @@ port, yielding :class:`RunningSimulator` with ``base_url``, ``root_url`` and ``s
 :func:`register` (adds ``legal-training simulate`` to the CLI).
 """
 
-from legal_training.providers.simulator.app import create_simulator_app
-from legal_training.providers.simulator.commands import register
-from legal_training.providers.simulator.config import (
+from legal_training.simulator.app import create_simulator_app
+from legal_training.simulator.commands import register
+from legal_training.simulator.config import (
     DEFAULT_MODELS,
     FAULT_HEADER,
     FAULT_NAMES,
@@ -80,7 +80,7 @@ from legal_training.providers.simulator.config import (
     Flavour,
     SimulatorConfig,
 )
-from legal_training.providers.simulator.runner import (
+from legal_training.simulator.runner import (
     RunningSimulator,
     SimulatorStartError,
     run_simulator,

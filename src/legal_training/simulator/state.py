@@ -14,8 +14,8 @@ from typing import Any
 import tiktoken
 
 from legal_training.catalog import Catalog, get_catalog
-from legal_training.providers.simulator.config import SimulatorConfig
-from legal_training.providers.simulator.limits import RateLimiter
+from legal_training.simulator.config import SimulatorConfig
+from legal_training.simulator.limits import RateLimiter
 
 MAX_COMPLETIONS_KEPT = 10_000
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import uvicorn
 
-from legal_training.providers.simulator.app import create_simulator_app
-from legal_training.providers.simulator.config import SimulatorConfig
-from legal_training.providers.simulator.state import SimulatorState
+from legal_training.simulator.app import create_simulator_app
+from legal_training.simulator.config import SimulatorConfig
+from legal_training.simulator.state import SimulatorState
 
 STARTUP_TIMEOUT_SECONDS = 10.0
 STOP_TIMEOUT_SECONDS = 10.0

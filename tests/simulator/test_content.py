@@ -10,14 +10,14 @@ import pytest
 from datasketch import MinHash
 
 from legal_training.catalog import get_catalog
-from legal_training.providers.simulator.authorities import AUTHORITIES, authorities_for
-from legal_training.providers.simulator.content import (
+from legal_training.simulator.authorities import AUTHORITIES, authorities_for
+from legal_training.simulator.content import (
     SampleSpec,
     parse_spec,
     render_content,
     write_sample,
 )
-from legal_training.providers.simulator.limits import go_duration
+from legal_training.simulator.limits import go_duration
 
 CATALOG = get_catalog()
 STEP = re.compile(r"Step (\d+):")

@@ -17,13 +17,13 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from legal_training.providers.simulator.config import (
+from legal_training.simulator.config import (
     FAULT_NAMES,
     QUALITY_FAULTS,
     TRANSPORT_FAULTS,
     SimulatorConfig,
 )
-from legal_training.providers.simulator.limits import Refusal
+from legal_training.simulator.limits import Refusal
 
 OLLAMA_SESSION_LIMIT = "you've reached your session usage limit, please wait or upgrade to continue"
 

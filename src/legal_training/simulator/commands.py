@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from legal_training.providers.simulator.app import create_simulator_app
-from legal_training.providers.simulator.config import FLAVOURS, SimulatorConfig
+from legal_training.simulator.app import create_simulator_app
+from legal_training.simulator.config import FLAVOURS, SimulatorConfig
 
 
 def simulate(
