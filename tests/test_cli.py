@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from legal_training.catalog.models import REQUIRED_FIELDS
+from legal_training.catalog.fields import REQUIRED_FIELDS
 from legal_training.cli import app
 from legal_training.settings import get_settings
 from tests.conftest import make_sample

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
-from legal_training.catalog.models import REQUIRED_FIELDS
+from legal_training.catalog.fields import REQUIRED_FIELDS
 from legal_training.settings import Settings
 from tests.conftest import make_sample
 

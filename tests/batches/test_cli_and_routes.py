@@ -7,14 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import typer
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from legal_training.api.app import create_app
-from legal_training.batches.commands import register
-from legal_training.batches.routes import install
+from legal_training.cli import app as cli_app
 from legal_training.settings import Settings, get_settings
 from legal_training.storage.db import Database
 from legal_training.storage.models import BatchRow, SampleRow
@@ -25,9 +23,7 @@ def test_generate_command_runs_a_batch_to_completion(
 ) -> None:
     monkeypatch.setenv("LEGAL_TRAINING_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
-    app = typer.Typer()
-    register(app)
-    app.command("noop")(lambda: None)  # a second command keeps `generate` a subcommand
+    app = cli_app
     try:
         result = CliRunner().invoke(app, ["generate", "--count", "4", "--sample-type", "balance"])
         bad = CliRunner().invoke(app, ["generate", "--count", "2", "--difficulty", "nope"])
@@ -46,7 +42,6 @@ def test_generate_command_runs_a_batch_to_completion(
 @pytest.fixture
 def api(settings: Settings, database: Database) -> Iterator[TestClient]:
     app = create_app(settings, database=database)
-    install(app)
     with TestClient(app) as client:
         yield client
 

@@ -1,5 +1,5 @@
-"""Builders for end-to-end tests: the real app, with the batch engine installed exactly as the
-lead wires it in ``create_app``, talking to a simulator over loopback HTTP."""
+"""Builders for end-to-end tests: the real app from ``create_app`` (batch engine included),
+talking to a simulator over loopback HTTP."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from legal_training.api.app import create_app
-from legal_training.batches.routes import install
 from legal_training.settings import Settings
 from legal_training.storage.db import Database
 
@@ -33,7 +32,6 @@ def simulator_settings(base_url: str, data_dir: Any, *, rpm: int, tpm: int = 600
 
 def batch_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app = create_app(settings, database=database)
-    install(app)  # a no-op once create_app installs the engine itself
     return app
 
 

@@ -1,7 +1,6 @@
 """Run the real server in a child process for the crash test: ``python -m tests.e2e.server PORT``.
 
-It builds the app exactly as ``legal-training serve`` does (``create_app(get_settings())``) and
-installs the batch engine the way the lead wires it (a no-op once ``create_app`` does it).
+It builds the app exactly as ``legal-training serve`` does (``create_app(get_settings())``).
 """
 
 from __future__ import annotations
@@ -11,13 +10,11 @@ import sys
 import uvicorn
 
 from legal_training.api.app import create_app
-from legal_training.batches.routes import install
 from legal_training.settings import get_settings
 
 
 def main() -> None:
     app = create_app(get_settings())
-    install(app)
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 
 

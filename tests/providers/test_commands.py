@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from legal_training.providers import commands
+from legal_training.cli import app as cli_app
+from legal_training.cli import providers as commands
 from legal_training.settings import Settings
 
 
@@ -14,14 +14,7 @@ def test_providers_command_lists_providers_and_never_keys(monkeypatch: pytest.Mo
     key = "test-fake-key-cli-5150"
     settings = Settings(groq_api_key=key, cerebras_api_key=None, ollama_api_key=None)
     monkeypatch.setattr(commands, "get_settings", lambda: settings)
-    app = typer.Typer()
-    commands.register(app)
-
-    @app.callback()
-    def _root() -> None:
-        """Test root so 'providers' is a subcommand."""
-
-    result = CliRunner().invoke(app, ["providers"], env={"COLUMNS": "200"})
+    result = CliRunner().invoke(cli_app, ["providers"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "groq" in result.output and "cerebras" in result.output
     assert "GROQ_API_KEY" in result.output

@@ -12,12 +12,12 @@ import pytest
 from fastapi import FastAPI
 from rich.console import Console
 
+from legal_training.api.routes.providers import router as providers_router
+from legal_training.cli.providers import render_registry
 from legal_training.providers.base import ChatRequest
-from legal_training.providers.commands import render_registry
 from legal_training.providers.errors import ProviderError
 from legal_training.providers.registry import build_registry
 from legal_training.providers.router import FailoverRouter, RetryPolicy
-from legal_training.providers.routes import router as providers_router
 from legal_training.simulator import SimulatorConfig, run_simulator
 from tests.providers.helpers import closed_port, settings_with_providers
 

@@ -9,8 +9,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from legal_training.api.errors import install_error_handlers
+from legal_training.api.routes.providers import router
 from legal_training.providers.registry import build_registry
-from legal_training.providers.routes import router
 from tests.providers.helpers import settings_with_providers
 
 FAKE = "test-fake-key-route-77"
@@ -18,6 +19,7 @@ FAKE = "test-fake-key-route-77"
 
 def _app(registry: object) -> FastAPI:
     app = FastAPI()
+    install_error_handlers(app)
     app.include_router(router)
     app.state.provider_registry = registry
     return app
@@ -83,7 +85,7 @@ async def test_models_default_to_enabled_providers_and_filter(client: httpx.Asyn
 async def test_unknown_provider_is_a_400_listing_valid_ones(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/models", params={"provider": "mystery"})
     assert response.status_code == 400
-    assert "groq, cerebras, ollama" in response.json()["detail"]
+    assert "groq, cerebras, ollama" in response.json()["error"]
 
 
 async def test_missing_registry_is_a_503() -> None:

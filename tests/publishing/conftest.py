@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
 from legal_training.api.app import create_app
-from legal_training.publishing.routes import router as publishing_router
+from legal_training.api.routes.publishing import router as publishing_router
 from legal_training.settings import Settings
 from legal_training.storage.db import Database
 from legal_training.storage.pushes import HubPushRow

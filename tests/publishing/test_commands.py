@@ -10,7 +10,8 @@ import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
-from legal_training.publishing.commands import register, run_export
+from legal_training.cli import app as cli_app
+from legal_training.cli.data import run_export
 from legal_training.publishing.export import ExportOptions
 from legal_training.settings import Settings, get_settings
 from legal_training.storage.db import Database
@@ -34,14 +35,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Databas
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
-    register(app)
-
-    @app.command()
-    def noop() -> None:  # a second command keeps "publish" a named sub-command
-        """Nothing."""
-
-    return app
+    return cli_app
 
 
 def test_publish_command_pushes_with_the_token_from_the_named_variable(

@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from legal_training.catalog.fields import SampleFilters
 from legal_training.publishing import export as export_module
 from legal_training.publishing.export import (
     EmptySelectionError,
@@ -21,7 +22,6 @@ from legal_training.publishing.splits import SplitConfig
 from legal_training.storage import io as sample_io
 from legal_training.storage.db import Database
 from legal_training.storage.io import EXPORT_FIELDS, UnsupportedFormatError
-from legal_training.storage.samples import SampleFilters
 from tests.publishing.helpers import diverse_sample, insert, snapshot
 
 QUALITY_PASS = {"score": 100.0, "accepted": True, "mode": "strict", "passed": ["answer_words"],

@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from legal_training.catalog.fields import SampleFilters
 from legal_training.publishing.splits import (
     SplitConfig,
     SplitConfigError,
@@ -18,7 +19,6 @@ from legal_training.publishing.splits import (
 )
 from legal_training.similarity import band_keys, signature
 from legal_training.storage.db import Database
-from legal_training.storage.samples import SampleFilters
 from tests.publishing.helpers import diverse_sample, insert, text
 
 

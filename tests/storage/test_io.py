@@ -7,10 +7,10 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from legal_training.catalog.models import REQUIRED_FIELDS
+from legal_training.catalog.fields import REQUIRED_FIELDS, SampleFilters
 from legal_training.storage import io as sample_io
 from legal_training.storage.db import Database
-from legal_training.storage.samples import SampleFilters, SampleRepository
+from legal_training.storage.samples import SampleRepository
 from tests.conftest import make_sample
 
 

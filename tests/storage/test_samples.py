@@ -6,11 +6,11 @@ from datetime import UTC
 
 import pytest
 
+from legal_training.catalog.fields import SampleFilters
 from legal_training.storage.db import Database
 from legal_training.storage.records import SampleValidationError
 from legal_training.storage.samples import (
     DuplicateSampleError,
-    SampleFilters,
     SampleNotFoundError,
     SampleRepository,
 )

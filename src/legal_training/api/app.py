@@ -1,31 +1,42 @@
-"""The FastAPI application factory.
+"""The FastAPI application factory: the one place where the app is wired.
 
-Nothing is created at import time: ``create_app(settings)`` builds the database handle and wires
-routers, so tests build as many independent apps as they like from explicit settings.
+Nothing is created at import time: ``create_app(settings)`` builds the database handle, the
+provider registry (at each start-up), the failover router and the batch engine, and mounts every
+router, so tests build as many independent apps as they like from explicit settings.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from legal_training import __version__
-from legal_training.api.deps import require_api_key
+from legal_training.api.deps import ApiKeyDep
 from legal_training.api.errors import install_error_handlers
 from legal_training.api.middleware import BodySizeLimitMiddleware
-from legal_training.api.routes import catalog, data, generation, stats, system, transfer
-from legal_training.batches.routes import install as install_batches
+from legal_training.api.routes import (
+    batches,
+    catalog,
+    data,
+    generation,
+    providers,
+    publishing,
+    stats,
+    system,
+    transfer,
+)
+from legal_training.batches.engine import BatchEngine
 from legal_training.logging import configure_logging
-from legal_training.providers import routes as provider_routes
 from legal_training.providers.registry import ProviderRegistry
 from legal_training.providers.router import FailoverRouter
-from legal_training.publishing import routes as publishing_routes
 from legal_training.settings import Settings
 from legal_training.simulator.embedded import build_registry_with_simulator
 from legal_training.storage.db import Database
+
+EngineFactory = Callable[[FastAPI], BatchEngine]
 
 
 def create_app(
@@ -33,12 +44,23 @@ def create_app(
     *,
     database: Database | None = None,
     provider_registry: ProviderRegistry | None = None,
+    engine_factory: EngineFactory | None = None,
 ) -> FastAPI:
-    """Build the app. ``database`` and ``provider_registry`` let tests inject their own;
-    otherwise they are made from ``settings`` (with no provider key, the registry holds the
-    built-in simulator)."""
+    """Build the app. ``database``, ``provider_registry`` and ``engine_factory`` let tests inject
+    their own; otherwise they are made from ``settings`` (with no provider key, the registry
+    holds the built-in simulator)."""
     configure_logging()
     db = database or Database(settings.resolved_database_url)
+
+    def default_engine(app: FastAPI) -> BatchEngine:
+        return BatchEngine(
+            database=app.state.database,
+            registry=app.state.provider_registry,
+            router=app.state.failover_router,
+            auto_resume=settings.auto_resume,
+        )
+
+    make_engine = engine_factory or default_engine
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -49,11 +71,19 @@ def create_app(
         registry = provider_registry or build_registry_with_simulator(settings)
         app.state.provider_registry = registry
         app.state.failover_router = FailoverRouter(registry)
-        yield
-        if provider_registry is None:
-            await registry.aclose()
-        if database is None:
-            db.dispose()
+        # The engine starts after migrations (it recovers batches left running) and stops
+        # before the registry closes, leaving running batches ``running`` for the next start.
+        engine = make_engine(app)
+        app.state.batch_engine = engine
+        await engine.start()
+        try:
+            yield
+        finally:
+            await engine.aclose()
+            if provider_registry is None:
+                await registry.aclose()
+            if database is None:
+                db.dispose()
 
     app = FastAPI(
         title="Legal Training Platform",
@@ -65,19 +95,19 @@ def create_app(
     app.state.database = db
     install_error_handlers(app)
 
-    guarded = [Depends(require_api_key)]
     app.include_router(system.router)  # /api/health stays open for probes
-    app.include_router(system.info_router, dependencies=guarded)
     for router in (
+        system.info_router,
         data.router,
         transfer.router,
         stats.router,
         catalog.router,
-        provider_routes.router,
+        providers.router,
         generation.router,
-        publishing_routes.router,
+        batches.router,
+        publishing.router,
     ):
-        app.include_router(router, dependencies=guarded)
+        app.include_router(router, dependencies=[ApiKeyDep])
 
     app.add_middleware(
         CORSMiddleware,
@@ -86,5 +116,4 @@ def create_app(
         allow_headers=["Authorization", "Content-Type", "X-API-Key", "Last-Event-ID"],
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    install_batches(app, auto_resume=settings.auto_resume)
     return app

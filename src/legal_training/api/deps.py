@@ -1,13 +1,23 @@
-"""Named dependencies: settings, database, the API-key guard."""
+"""Every dependency a route can ask for, as a named ``Annotated`` alias.
+
+The app factory puts the long-lived objects on ``app.state`` (settings, database, provider
+registry, failover router, batch engine); these functions hand them to routes, so a route's
+signature says what it uses and tests build apps from explicit settings.
+"""
 
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+import inspect
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
-from legal_training.api.errors import Unauthorized
+from legal_training.api.errors import ServiceUnavailable, Unauthorized
+from legal_training.batches.engine import BatchEngine
+from legal_training.catalog.fields import PUBLIC_FILTERS, SampleFilters
+from legal_training.providers.registry import ProviderRegistry
+from legal_training.providers.router import FailoverRouter
 from legal_training.settings import Settings
 from legal_training.storage.db import Database
 
@@ -22,8 +32,54 @@ def get_database(request: Request) -> Database:
     return database
 
 
+def get_provider_registry(request: Request) -> ProviderRegistry:
+    """The registry built at start-up; 503 before the app has started."""
+    registry = getattr(request.app.state, "provider_registry", None)
+    if not isinstance(registry, ProviderRegistry):
+        raise ServiceUnavailable("provider registry is not configured")
+    return registry
+
+
+def get_failover_router(request: Request) -> FailoverRouter:
+    failover: FailoverRouter = request.app.state.failover_router
+    return failover
+
+
+def get_engine(request: Request) -> BatchEngine:
+    engine: BatchEngine = request.app.state.batch_engine
+    return engine
+
+
+def _sample_filters(**values: Any) -> SampleFilters:
+    return SampleFilters.build(**values)
+
+
+# The filter query parameters come from the one filter definition, so every filtered route
+# offers the same ones with the same limits.
+_sample_filters.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [
+        inspect.Parameter(
+            spec.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                spec.type | None,
+                Query(description=spec.description)
+                if spec.type is float
+                else Query(max_length=300, description=spec.description),
+            ],
+        )
+        for spec in PUBLIC_FILTERS
+    ],
+    return_annotation=SampleFilters,
+)
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
+ProviderRegistryDep = Annotated[ProviderRegistry, Depends(get_provider_registry)]
+FailoverRouterDep = Annotated[FailoverRouter, Depends(get_failover_router)]
+EngineDep = Annotated[BatchEngine, Depends(get_engine)]
+FiltersDep = Annotated[SampleFilters, Depends(_sample_filters)]
 
 
 def _presented_key(request: Request) -> str | None:

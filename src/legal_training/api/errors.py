@@ -1,4 +1,8 @@
-"""One JSON error shape for every failure, and the exceptions that carry their status.
+"""One JSON error shape for every failure, rendered by one handler per kind of exception.
+
+Every package raises its own :class:`~legal_training.errors.DomainError` subclass, which carries
+its status, code and details; routes raise the ``ApiError`` subclasses below only for what the
+packages never see. Framework errors (validation, unknown routes) map onto the same shape.
 
 Shape (pinned by tests/api/test_error_shape.py)::
 
@@ -18,51 +22,47 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from legal_training.catalog import CatalogError
-from legal_training.storage.batches import BatchNotFoundError
-from legal_training.storage.io import ImportFailedError, UnsupportedFormatError
-from legal_training.storage.records import SampleValidationError
-from legal_training.storage.samples import DuplicateSampleError, SampleNotFoundError
-from legal_training.storage.search import SearchQueryError
+from legal_training.errors import DomainError
 
 logger = structlog.get_logger(__name__)
 
 
-class ApiError(Exception):
-    """An error with an HTTP status, a stable code and optional structured details."""
-
-    status_code = 400
-    code = "bad_request"
+class ApiError(DomainError):
+    """An error raised by a route itself (a parameter the packages never see, say)."""
 
     def __init__(self, message: str, *, details: Any = None) -> None:
         super().__init__(message)
-        self.message = message
         self.details = details
+
+    def error_details(self) -> Any:
+        return self.details
 
 
 class BadRequest(ApiError):
-    status_code = 400
+    status = 400
     code = "bad_request"
 
 
 class NotFound(ApiError):
-    status_code = 404
+    status = 404
     code = "not_found"
 
 
-class Conflict(ApiError):
-    status_code = 409
-    code = "conflict"
-
-
 class Unauthorized(ApiError):
-    status_code = 401
+    status = 401
     code = "unauthorized"
 
 
-class PayloadTooLarge(ApiError):
-    status_code = 413
-    code = "payload_too_large"
+class ServiceUnavailable(ApiError):
+    status = 503
+    code = "service_unavailable"
+
+
+class ProviderFailure(ApiError):
+    """The provider call behind a request failed (after retries and failover)."""
+
+    status = 502
+    code = "provider_error"
 
 
 def error_body(status: int, code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -101,9 +101,9 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install_error_handlers(app: FastAPI) -> None:
     """Map every exception the packages raise to the single error shape and the right status."""
 
-    @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status_code, exc.code, exc.message, exc.details)
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        return error_response(exc.error_status(), exc.error_code(), str(exc), exc.error_details())
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -116,48 +116,6 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         return error_response(exc.status_code, code, message)
-
-    @app.exception_handler(SampleValidationError)
-    async def _sample_invalid(_: Request, exc: SampleValidationError) -> JSONResponse:
-        return error_response(400, "invalid_sample", str(exc), exc.problems)
-
-    @app.exception_handler(CatalogError)
-    async def _catalog(_: Request, exc: CatalogError) -> JSONResponse:
-        return error_response(
-            400, f"invalid_{exc.kind}", str(exc), {"field": exc.kind, "valid_values": exc.valid}
-        )
-
-    @app.exception_handler(SampleNotFoundError)
-    async def _sample_missing(_: Request, exc: SampleNotFoundError) -> JSONResponse:
-        return error_response(404, "sample_not_found", str(exc))
-
-    @app.exception_handler(BatchNotFoundError)
-    async def _batch_missing(_: Request, exc: BatchNotFoundError) -> JSONResponse:
-        return error_response(404, "batch_not_found", str(exc))
-
-    @app.exception_handler(DuplicateSampleError)
-    async def _duplicate(_: Request, exc: DuplicateSampleError) -> JSONResponse:
-        return error_response(409, "duplicate_id", str(exc), {"ids": exc.ids[:100]})
-
-    @app.exception_handler(SearchQueryError)
-    async def _search(_: Request, exc: SearchQueryError) -> JSONResponse:
-        return error_response(400, "invalid_query", str(exc))
-
-    @app.exception_handler(UnsupportedFormatError)
-    async def _format(_: Request, exc: UnsupportedFormatError) -> JSONResponse:
-        return error_response(400, "unsupported_format", str(exc))
-
-    @app.exception_handler(ImportFailedError)
-    async def _import(_: Request, exc: ImportFailedError) -> JSONResponse:
-        outcome = exc.outcome
-        details = {
-            "problem_count": outcome.problem_count,
-            "rows_read": outcome.rows_read,
-            "problems": [{"line": p.line, "message": p.message} for p in outcome.problems],
-        }
-        if exc.only_duplicates:
-            return error_response(409, "duplicate_id", str(exc), details)
-        return error_response(400, "invalid_import", str(exc), details)
 
     @app.exception_handler(DataError)
     async def _data_error(request: Request, exc: DataError) -> JSONResponse:

@@ -56,6 +56,7 @@ from legal_training.batches.params import (
     validate_request,
 )
 from legal_training.batches.planning import BatchPlan, PlanItem
+from legal_training.errors import DomainError
 from legal_training.generation.pipeline import GenerationOutcome, generate_one, resolve_spec
 from legal_training.generation.quality import QualityMode
 from legal_training.providers.registry import ProviderRegistry
@@ -107,7 +108,7 @@ class BatchStatus(StrEnum):
 RESUMABLE = frozenset({BatchStatus.STOPPED, BatchStatus.INTERRUPTED, BatchStatus.FAILED})
 
 
-class BatchStateError(ValueError):
+class BatchStateError(DomainError, ValueError):
     """The batch is not in a state that allows the operation (e.g. resuming a completed one)."""
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from legal_training.batches.planning import BatchPlan, build_plan
 from legal_training.catalog import Topic, get_catalog
+from legal_training.errors import DomainError
 from legal_training.generation.prompts import MAX_REASONING_INSTRUCTION_CHARS
 from legal_training.providers.registry import ProviderRegistry
 
@@ -23,7 +24,7 @@ MAX_BATCH_COUNT = 100_000
 QUALITY_MODES = ("strict", "lenient")
 
 
-class BatchValidationError(ValueError):
+class BatchValidationError(DomainError, ValueError):
     """A batch request that cannot start; ``field`` and ``valid_values`` say how to fix it."""
 
     def __init__(self, message: str, *, field: str, valid_values: Sequence[Any] | None = None):
@@ -31,7 +32,7 @@ class BatchValidationError(ValueError):
         self.valid_values = list(valid_values) if valid_values is not None else None
         super().__init__(message)
 
-    def details(self) -> dict[str, Any]:
+    def error_details(self) -> dict[str, Any]:
         details: dict[str, Any] = {"field": self.field}
         if self.valid_values is not None:
             details["valid_values"] = self.valid_values

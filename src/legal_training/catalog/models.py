@@ -8,19 +8,17 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-REQUIRED_FIELDS: tuple[str, ...] = (
-    "id",
-    "question",
-    "answer",
-    "topic",
-    "difficulty",
-    "case_citation",
-    "reasoning",
-)
+from legal_training.errors import DomainError
 
 
-class CatalogError(ValueError):
+class CatalogError(DomainError, ValueError):
     """A name that is not in the catalog; carries the valid choices so callers can report them."""
+
+    def error_code(self) -> str:
+        return f"invalid_{self.kind}"
+
+    def error_details(self) -> Any:
+        return {"field": self.kind, "valid_values": self.valid}
 
     def __init__(self, kind: str, value: str, valid: list[str]) -> None:
         self.kind = kind

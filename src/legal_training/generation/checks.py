@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from legal_training.catalog import Difficulty, Jurisdiction, SampleType, Topic, get_catalog
+from legal_training.catalog.fields import REQUIRED_FIELDS
 from legal_training.generation.extract import TRUNCATION_FINISH_REASONS
 
 __all__ = [
@@ -78,14 +79,7 @@ GATE_CHECK_NAMES: Final[tuple[str, ...]] = (
 
 # ``id`` is assigned by us, and ``sample_type`` is overwritten with the requested type, so neither
 # has to come back from the model; the rest must be non-empty strings.
-REQUIRED_TEXT_FIELDS: Final[tuple[str, ...]] = (
-    "question",
-    "answer",
-    "topic",
-    "difficulty",
-    "case_citation",
-    "reasoning",
-)
+REQUIRED_TEXT_FIELDS: Final[tuple[str, ...]] = tuple(f for f in REQUIRED_FIELDS if f != "id")
 # What the prompt (and the JSON schema) asks the model to return.
 MODEL_FIELDS: Final[tuple[str, ...]] = (*REQUIRED_TEXT_FIELDS, "sample_type")
 

@@ -29,6 +29,7 @@ from typing import Any, Final, Literal
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from legal_training.catalog import Difficulty, Jurisdiction, SampleType, Topic, get_catalog
+from legal_training.errors import DomainError
 from legal_training.generation.checks import MODEL_FIELDS as _MODEL_FIELDS
 
 __all__ = [
@@ -64,7 +65,7 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _KEEP_CONTROLS: Final = frozenset("\n\t")
 
 
-class PromptError(ValueError):
+class PromptError(DomainError, ValueError):
     """A request that cannot be turned into a prompt (over-long instruction, mismatched input)."""
 
 

@@ -36,6 +36,7 @@ import structlog
 import yaml
 from pydantic import SecretStr
 
+from legal_training.errors import DomainError
 from legal_training.providers.base import Provider
 from legal_training.providers.budgets import RateBudget, limits_from, with_headroom
 from legal_training.providers.openai_compat import (
@@ -53,7 +54,7 @@ LIVE_LISTING_MAX_AGE_S = 600.0
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 
-class RegistryError(ValueError):
+class RegistryError(DomainError, ValueError):
     """The catalog or providers file is invalid, or a provider/model name is unknown."""
 
 

@@ -32,6 +32,8 @@ from typing import IO, Any, Protocol
 
 import pyarrow.parquet as pq
 
+from legal_training.catalog.fields import SampleFilters
+from legal_training.errors import DomainError
 from legal_training.publishing.card import (
     DEFAULT_LICENSE,
     DEFAULT_PRETTY_NAME,
@@ -44,7 +46,7 @@ from legal_training.publishing.card import (
 from legal_training.publishing.splits import SplitConfig, plan_splits
 from legal_training.storage import io as sample_io
 from legal_training.storage.db import Database
-from legal_training.storage.samples import SampleFilters, SampleRepository
+from legal_training.storage.samples import SampleRepository
 
 SIMULATOR_PROVIDER = "simulator"
 EXPORT_FORMATS: tuple[str, ...] = ("parquet", "jsonl", "csv", "hf")
@@ -57,11 +59,11 @@ CHUNK_ROWS = 2000
 ProgressCallback = Callable[[int], None]
 
 
-class EmptySelectionError(ValueError):
+class EmptySelectionError(DomainError, ValueError):
     """No sample matches: there is nothing to publish."""
 
 
-class FieldSelectionError(ValueError):
+class FieldSelectionError(DomainError, ValueError):
     """Unknown field names in a field selection."""
 
 
@@ -71,7 +73,8 @@ def normalise_format(value: str, allowed: Sequence[str] = EXPORT_FORMATS) -> str
     if name not in allowed:
         aliases = [f"{a} (= {t})" for a, t in FORMAT_ALIASES.items() if t in allowed]
         raise sample_io.UnsupportedFormatError(
-            f"unsupported format {value!r}; valid values: {', '.join([*allowed, *aliases])}"
+            f"unsupported format {value!r}; valid values: {', '.join([*allowed, *aliases])}",
+            valid_values=[*allowed, *(a for a, t in FORMAT_ALIASES.items() if t in allowed)],
         )
     return name
 

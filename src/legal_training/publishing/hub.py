@@ -32,6 +32,7 @@ from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi, co
 from huggingface_hub.errors import HfHubHTTPError, LocalTokenNotFoundError
 from pydantic import SecretStr
 
+from legal_training.errors import DomainError
 from legal_training.logging import redact
 from legal_training.publishing.export import (
     DATA_FORMATS,
@@ -54,7 +55,7 @@ ProgressCallback = Callable[[str], None]
 ApiFactory = Callable[..., HfApi]
 
 
-class HubError(Exception):
+class HubError(DomainError):
     """A push that did not happen; ``status`` is what the HTTP API should answer."""
 
     status = 502

@@ -29,6 +29,8 @@ import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from legal_training.catalog.fields import SampleFilters
+from legal_training.errors import DomainError
 from legal_training.similarity import (
     estimated_jaccard,
     fingerprint_text,
@@ -36,7 +38,7 @@ from legal_training.similarity import (
     text_similarity,
 )
 from legal_training.storage.models import SampleBandRow, SampleRow, SampleTextRow
-from legal_training.storage.samples import SampleFilters
+from legal_training.storage.samples import apply_filters
 
 SPLIT_NAMES: tuple[str, ...] = ("train", "validation", "test")
 DEFAULT_SEED = 42
@@ -51,7 +53,7 @@ _TEXT_CHUNK = 500
 TextLookup = Callable[[Sequence[str]], Mapping[str, str]]
 
 
-class SplitConfigError(ValueError):
+class SplitConfigError(DomainError, ValueError):
     """Ratios or seed that cannot make a split."""
 
 
@@ -247,7 +249,7 @@ def assign_splits(
 
 # -- from the database ------------------------------------------------------------------------
 def _split_items(session: Session, filters: SampleFilters) -> list[SplitItem]:
-    statement = filters.apply(select(SampleRow.id, SampleRow.topic, SampleRow.difficulty))
+    statement = apply_filters(select(SampleRow.id, SampleRow.topic, SampleRow.difficulty), filters)
     return [SplitItem(i, t, d) for i, t, d in session.execute(statement)]
 
 
@@ -259,10 +261,11 @@ def _shared_key_buckets(session: Session, filters: SampleFilters) -> list[list[s
         .having(func.count() > 1)
         .scalar_subquery()
     )
-    statement = filters.apply(
+    statement = apply_filters(
         select(SampleBandRow.band_key, SampleRow.id)
         .join(SampleRow, SampleRow.seq == SampleBandRow.sample_seq)
-        .where(SampleBandRow.band_key.in_(shared))
+        .where(SampleBandRow.band_key.in_(shared)),
+        filters,
     )
     by_key: dict[int, list[str]] = defaultdict(list)
     for key, sample_id in session.execute(statement):

@@ -66,12 +66,11 @@ Faults
 
 Public API: :class:`SimulatorConfig`, :func:`create_simulator_app` (an ASGI app, usable in-process
 through ``httpx.ASGITransport``), :func:`run_simulator` (a real uvicorn on ``127.0.0.1`` and a free
-port, yielding :class:`RunningSimulator` with ``base_url``, ``root_url`` and ``stats()``) and
-:func:`register` (adds ``legal-training simulate`` to the CLI).
+port, yielding :class:`RunningSimulator` with ``base_url``, ``root_url`` and ``stats()``); the
+``legal-training simulate`` command serves it on a port.
 """
 
 from legal_training.simulator.app import create_simulator_app
-from legal_training.simulator.commands import register
 from legal_training.simulator.config import (
     DEFAULT_MODELS,
     FAULT_HEADER,
@@ -96,6 +95,5 @@ __all__ = [
     "SimulatorConfig",
     "SimulatorStartError",
     "create_simulator_app",
-    "register",
     "run_simulator",
 ]

@@ -8,12 +8,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from legal_training.errors import DomainError
 from legal_training.storage.models import BatchRow
 from legal_training.storage.types import utcnow
 
 
-class BatchNotFoundError(LookupError):
+class BatchNotFoundError(DomainError, LookupError):
     """No batch with that id."""
+
+    status = 404
+    code = "batch_not_found"
 
     def __init__(self, batch_id: str) -> None:
         self.batch_id = batch_id

@@ -24,15 +24,15 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from legal_training.catalog.models import REQUIRED_FIELDS
+from legal_training.catalog.fields import REQUIRED_FIELDS, SAMPLE_FIELDS, SampleFilters
+from legal_training.errors import DomainError
 from legal_training.storage.db import Database
 from legal_training.storage.records import (
-    SAMPLE_FIELDS,
     SampleValidationError,
     add_derived_columns,
     prepare_new_sample,
 )
-from legal_training.storage.samples import SampleFilters, SampleRepository
+from legal_training.storage.samples import SampleRepository
 
 ImportFormat = Literal["jsonl", "json", "parquet", "csv"]
 ExportFormat = Literal["parquet", "jsonl", "csv"]
@@ -73,7 +73,7 @@ class ImportOutcome:
             self.problems.append(ImportProblem(line, message))
 
 
-class ImportFailedError(ValueError):
+class ImportFailedError(DomainError, ValueError):
     """An import that was rolled back; carries every problem found (up to a reporting cap)."""
 
     def __init__(self, outcome: ImportOutcome) -> None:
@@ -91,9 +91,33 @@ class ImportFailedError(ValueError):
             self.outcome.duplicate_ids
         )
 
+    def error_status(self) -> int:
+        return 409 if self.only_duplicates else 400
 
-class UnsupportedFormatError(ValueError):
-    """A file format we do not read or write."""
+    def error_code(self) -> str:
+        return "duplicate_id" if self.only_duplicates else "invalid_import"
+
+    def error_details(self) -> Any:
+        return {
+            "problem_count": self.outcome.problem_count,
+            "rows_read": self.outcome.rows_read,
+            "problems": [{"line": p.line, "message": p.message} for p in self.outcome.problems],
+        }
+
+
+class UnsupportedFormatError(DomainError, ValueError):
+    """A file format we do not read or write; ``valid_values`` lists those we do."""
+
+    code = "unsupported_format"
+
+    def __init__(self, message: str, *, valid_values: Sequence[str] | None = None) -> None:
+        super().__init__(message)
+        self.valid_values = list(valid_values) if valid_values is not None else None
+
+    def error_details(self) -> Any:
+        if self.valid_values is None:
+            return None
+        return {"field": "format", "valid_values": self.valid_values}
 
 
 # -- reading ---------------------------------------------------------------------------------

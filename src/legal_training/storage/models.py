@@ -73,9 +73,6 @@ class SampleTextRow(Base):
     reasoning: Mapped[str] = mapped_column(Text, nullable=False)
 
 
-TEXT_FIELDS: tuple[str, ...] = ("question", "answer", "case_citation", "reasoning")
-
-
 class SampleRow(Base):
     __tablename__ = "samples"
 

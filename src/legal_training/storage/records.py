@@ -12,35 +12,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from legal_training.catalog import CatalogError, get_catalog
-from legal_training.catalog.models import REQUIRED_FIELDS
+from legal_training.catalog.fields import (
+    MAX_LENGTHS,
+    MAY_BE_EMPTY,
+    METADATA_FIELDS,
+    QUALITY_FIELDS,
+    REQUIRED_FIELDS,
+    SAMPLE_FIELDS,
+)
+from legal_training.errors import DomainError
 from legal_training.storage.tokens import count_tokens, count_tokens_batch
 from legal_training.storage.types import utcnow
 from legal_training.text import question_hash
 
-METADATA_FIELDS: tuple[str, ...] = (
-    "sample_type",
-    "jurisdiction",
-    "practice_area",
-    "provider",
-    "model",
-    "batch_id",
-)
-TIMESTAMP_FIELDS: tuple[str, ...] = ("created_at", "updated_at")
-QUALITY_FIELDS: tuple[str, ...] = ("quality",)
-SAMPLE_FIELDS: tuple[str, ...] = REQUIRED_FIELDS + METADATA_FIELDS + TIMESTAMP_FIELDS
-# Fields whose text may legitimately be empty in the original's data.
-_MAY_BE_EMPTY = frozenset({"case_citation", "reasoning"})
-_MAX_LENGTHS = {
-    "id": 200,
-    "topic": 300,
-    "difficulty": 50,
-    "sample_type": 50,
-    "jurisdiction": 50,
-    "practice_area": 200,
-    "provider": 100,
-    "model": 200,
-    "batch_id": 100,
-}
 # Columns derived from the texts; never accepted from input.
 DERIVED_FIELDS = frozenset(
     {
@@ -62,12 +46,17 @@ DERIVED_FIELDS = frozenset(
 )
 
 
-class SampleValidationError(ValueError):
+class SampleValidationError(DomainError, ValueError):
     """A sample that cannot be stored; ``problems`` lists every reason, one per field."""
+
+    code = "invalid_sample"
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("; ".join(problems))
+
+    def error_details(self) -> Any:
+        return self.problems
 
 
 def _parse_timestamp(value: Any, field: str, problems: list[str]) -> datetime | None:
@@ -104,13 +93,13 @@ def _check_text(data: dict[str, Any], field: str, problems: list[str], *, requir
     if not isinstance(value, str):
         problems.append(f"{field}: expected a string, got {type(value).__name__}")
         return
-    if required and field not in _MAY_BE_EMPTY and not value.strip():
+    if required and field not in MAY_BE_EMPTY and not value.strip():
         problems.append(f"{field}: must not be empty")
     if "\x00" in value:  # PostgreSQL cannot store it; refused on every backend alike
         problems.append(f"{field}: must not contain NUL (\\x00) characters")
     elif not _is_unicode(value):  # a lone surrogate from a "\\ud800" JSON escape
         problems.append(f"{field}: not valid Unicode (lone surrogate)")
-    limit = _MAX_LENGTHS.get(field)
+    limit = MAX_LENGTHS.get(field)
     if limit is not None and len(value) > limit:
         problems.append(f"{field}: longer than {limit} characters")
 

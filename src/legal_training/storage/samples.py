@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from legal_training.storage.models import TEXT_FIELDS, SampleRow, SampleTextRow
+from legal_training.catalog.fields import SAMPLE_FIELDS, TEXT_FIELDS, SampleFilters
+from legal_training.errors import DomainError
+from legal_training.storage.models import SampleRow, SampleTextRow
 from legal_training.storage.near_duplicates import NearDuplicateIndex, keys_for
-from legal_training.storage.records import (
-    SAMPLE_FIELDS,
-    prepare_new_sample,
-    prepare_update,
-)
+from legal_training.storage.records import prepare_new_sample, prepare_update
 from legal_training.storage.search import (
     SEARCH_FIELDS,
     SearchQueryError,
@@ -47,16 +45,22 @@ PUBLIC_FIELDS: tuple[str, ...] = (
 )
 
 
-class SampleNotFoundError(LookupError):
+class SampleNotFoundError(DomainError, LookupError):
     """No sample with that id."""
+
+    status = 404
+    code = "sample_not_found"
 
     def __init__(self, sample_id: str) -> None:
         self.sample_id = sample_id
         super().__init__(f"sample {sample_id!r} not found")
 
 
-class DuplicateSampleError(ValueError):
+class DuplicateSampleError(DomainError, ValueError):
     """Ids that already exist (or repeat within one payload)."""
+
+    status = 409
+    code = "duplicate_id"
 
     def __init__(self, ids: Sequence[str]) -> None:
         self.ids = list(ids)
@@ -64,39 +68,25 @@ class DuplicateSampleError(ValueError):
         more = f" and {len(self.ids) - 5} more" if len(self.ids) > 5 else ""
         super().__init__(f"duplicate sample id(s): {shown}{more}")
 
+    def error_details(self) -> Any:
+        return {"ids": self.ids[:100]}
 
-@dataclass(frozen=True)
-class SampleFilters:
-    """Exact-match filters shared by listing, random picks, export and publishing."""
 
-    topic: str | None = None
-    difficulty: str | None = None
-    jurisdiction: str | None = None
-    sample_type: str | None = None
-    practice_area: str | None = None
-    provider: str | None = None
-    model: str | None = None
-    batch_id: str | None = None
-    min_quality: float | None = None
-    exclude_provider: str | None = None
-
-    def apply(self, statement: Select[*_Ts]) -> Select[*_Ts]:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None:
-                continue
-            if f.name == "min_quality":
-                statement = statement.where(SampleRow.quality_score >= value)
-            elif f.name == "exclude_provider":
-                statement = statement.where(
-                    (SampleRow.provider.is_(None)) | (SampleRow.provider != value)
-                )
-            else:
-                statement = statement.where(getattr(SampleRow, f.name) == value)
-        return statement
-
-    def as_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+def apply_filters(statement: Select[*_Ts], filters: SampleFilters) -> Select[*_Ts]:
+    """``statement`` narrowed to the samples ``filters`` selects (all of them when empty)."""
+    for f in fields(filters):
+        value = getattr(filters, f.name)
+        if value is None:
+            continue
+        if f.name == "min_quality":
+            statement = statement.where(SampleRow.quality_score >= value)
+        elif f.name == "exclude_provider":
+            statement = statement.where(
+                (SampleRow.provider.is_(None)) | (SampleRow.provider != value)
+            )
+        else:
+            statement = statement.where(getattr(SampleRow, f.name) == value)
+    return statement
 
 
 def sample_to_dict(row: SampleRow) -> dict[str, Any]:
@@ -213,7 +203,7 @@ class SampleRepository:
     def count(self, filters: SampleFilters | None = None) -> int:
         statement = select(func.count()).select_from(SampleRow)
         if filters is not None:
-            statement = filters.apply(statement)
+            statement = apply_filters(statement, filters)
         return int(self.session.scalar(statement) or 0)
 
     def page(
@@ -225,7 +215,12 @@ class SampleRepository:
         the offset), and only those rows are then loaded with their texts.
         """
         order = (SampleRow.created_at.desc(), SampleRow.seq.desc())
-        ids = filters.apply(select(SampleRow.seq)).order_by(*order).limit(limit).offset(offset)
+        ids = (
+            apply_filters(select(SampleRow.seq), filters)
+            .order_by(*order)
+            .limit(limit)
+            .offset(offset)
+        )
         seqs = list(self.session.scalars(ids))
         rows: list[SampleRow] = []
         if seqs:
@@ -325,7 +320,7 @@ class SampleRepository:
         """
         rng = rng or random.Random()
         bounds = select(func.min(SampleRow.seq), func.max(SampleRow.seq))
-        low, high = self.session.execute(filters.apply(bounds)).one()
+        low, high = self.session.execute(apply_filters(bounds, filters)).one()
         if low is None:
             return []
         total = self.count(filters)
@@ -335,12 +330,14 @@ class SampleRepository:
         while len(picked) < wanted and attempts < wanted * 8 + 16:
             attempts += 1
             point = rng.randint(low, high)
-            statement = filters.apply(select(SampleRow.seq).where(SampleRow.seq >= point))
+            statement = apply_filters(select(SampleRow.seq).where(SampleRow.seq >= point), filters)
             seq = self.session.scalar(statement.order_by(SampleRow.seq).limit(1))
             if seq is not None:
                 picked.add(seq)
         if len(picked) < wanted:  # sparse matches: fall back to a random sort of what is left
-            statement = filters.apply(select(SampleRow.seq).where(SampleRow.seq.not_in(picked)))
+            statement = apply_filters(
+                select(SampleRow.seq).where(SampleRow.seq.not_in(picked)), filters
+            )
             rest = statement.order_by(func.random()).limit(wanted - len(picked))
             picked.update(self.session.scalars(rest))
         rows = list(self.session.scalars(select(SampleRow).where(SampleRow.seq.in_(picked))))
@@ -357,7 +354,7 @@ class SampleRepository:
         """Every matching sample in ``seq`` order, a chunk at a time (keyset pagination)."""
         last = 0
         while True:
-            statement = filters.apply(select(SampleRow).where(SampleRow.seq > last))
+            statement = apply_filters(select(SampleRow).where(SampleRow.seq > last), filters)
             rows = self.session.scalars(statement.order_by(SampleRow.seq).limit(chunk_size)).all()
             if not rows:
                 return

@@ -13,6 +13,8 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Text, cast, func, literal, literal_column, text
 from sqlalchemy.sql.elements import TextClause
 
+from legal_training.errors import DomainError
+
 SearchField = Literal["all", "question", "answer", "topic", "case_citation"]
 SEARCH_FIELDS: tuple[str, ...] = ("all", "question", "answer", "topic", "case_citation")
 # Field → weight letter assigned in the PostgreSQL search_vector (see migration 0001).
@@ -21,8 +23,10 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_CHARS = 500
 
 
-class SearchQueryError(ValueError):
+class SearchQueryError(DomainError, ValueError):
     """A query that cannot be searched (empty, only punctuation, too long, unknown field)."""
+
+    code = "invalid_query"
 
 
 def query_words(query: str) -> list[str]:

@@ -6,12 +6,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from legal_training.api.schemas.catalog import (
+    DifficultiesPublic,
+    JurisdictionsPublic,
+    SampleTypesPublic,
+    TopicsPublic,
+)
 from legal_training.catalog import get_catalog
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 
 
-@router.get("/topics")
+@router.get("/topics", response_model=TopicsPublic)
 def topics(
     jurisdiction: Annotated[str | None, Query(max_length=50)] = None,
     practice_area: Annotated[str | None, Query(max_length=200)] = None,
@@ -37,7 +43,7 @@ def topics(
     }
 
 
-@router.get("/jurisdictions")
+@router.get("/jurisdictions", response_model=JurisdictionsPublic)
 def jurisdictions() -> dict[str, Any]:
     catalog = get_catalog()
     return {
@@ -58,7 +64,7 @@ def jurisdictions() -> dict[str, Any]:
     }
 
 
-@router.get("/sample-types")
+@router.get("/sample-types", response_model=SampleTypesPublic)
 def sample_types() -> dict[str, Any]:
     catalog = get_catalog()
     items: list[dict[str, Any]] = [
@@ -87,7 +93,7 @@ def sample_types() -> dict[str, Any]:
     return {"success": True, "sample_types": items, "default": catalog.default_sample_type}
 
 
-@router.get("/difficulties")
+@router.get("/difficulties", response_model=DifficultiesPublic)
 def difficulties() -> dict[str, Any]:
     catalog = get_catalog()
     return {

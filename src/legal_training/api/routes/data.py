@@ -1,83 +1,36 @@
-"""Browse, search and edit samples: the original's data routes, paginated and validated."""
+"""Browse, search, edit and download samples: paginated, validated, never a whole table."""
 
 from __future__ import annotations
 
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from legal_training.api.deps import DatabaseDep
+from legal_training.api.deps import DatabaseDep, FiltersDep
 from legal_training.api.errors import BadRequest, NotFound
-from legal_training.api.schemas import (
+from legal_training.api.schemas.samples import (
+    BatchSamples,
     DownloadRequest,
+    FilteredPage,
+    RandomSamples,
     SampleCreate,
     SampleResponse,
     SamplesPage,
     SampleUpdate,
+    SearchResults,
     WriteResponse,
 )
-from legal_training.catalog import get_catalog
+from legal_training.catalog.fields import REQUIRED_FIELDS, SampleFilters
 from legal_training.storage.batches import BatchRepository
-from legal_training.storage.samples import SampleFilters, SampleRepository
+from legal_training.storage.samples import SampleRepository
 from legal_training.storage.search import SEARCH_FIELDS
 
 router = APIRouter(prefix="/api", tags=["data"])
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size (1-1000).")]
 Offset = Annotated[int, Query(ge=0, le=100_000_000)]
-Text = Annotated[str | None, Query(max_length=300)]
-
-
-def sample_filters(
-    topic: Text = None,
-    difficulty: Text = None,
-    jurisdiction: Text = None,
-    sample_type: Text = None,
-    practice_area: Text = None,
-    provider: Text = None,
-    model: Text = None,
-    batch_id: Text = None,
-    min_quality: Annotated[float | None, Query(description="Minimum quality score.")] = None,
-) -> SampleFilters:
-    """Filters from query parameters; catalog names normalised (``foundational`` → ``basic``)."""
-    texts = {
-        "topic": topic,
-        "difficulty": difficulty,
-        "jurisdiction": jurisdiction,
-        "sample_type": sample_type,
-        "practice_area": practice_area,
-        "provider": provider,
-        "model": model,
-        "batch_id": batch_id,
-    }
-    for name, value in texts.items():
-        # Checked here, not left to the query: streamed exports run it after the 200 is sent,
-        # and PostgreSQL refuses NUL in text, which would cut the download short.
-        if value and "\x00" in value:
-            raise BadRequest(f"{name} must not contain NUL (\\x00) characters")
-    catalog = get_catalog()
-    if difficulty:
-        difficulty = catalog.difficulty(difficulty).id
-    if jurisdiction:
-        jurisdiction = catalog.jurisdiction(jurisdiction).id
-    if min_quality is not None and not 0 <= min_quality <= 100:
-        raise BadRequest("min_quality must be between 0 and 100")
-    return SampleFilters(
-        topic=topic or None,
-        difficulty=difficulty or None,
-        jurisdiction=jurisdiction or None,
-        sample_type=sample_type or None,
-        practice_area=practice_area or None,
-        provider=provider or None,
-        model=model or None,
-        batch_id=batch_id or None,
-        min_quality=min_quality,
-    )
-
-
-FiltersDep = Annotated[SampleFilters, Depends(sample_filters)]
 
 
 @router.get("/data", response_model=SamplesPage)
@@ -110,12 +63,7 @@ def update_sample(sample_id: str, body: SampleUpdate, db: DatabaseDep) -> dict[s
     changes = body.model_dump(exclude_unset=True)
     if not changes:
         raise BadRequest("nothing to update: send at least one field")
-    nulls = [
-        k
-        for k, v in changes.items()
-        if v is None
-        and k in {"id", "question", "answer", "topic", "difficulty", "case_citation", "reasoning"}
-    ]
+    nulls = [k for k, v in changes.items() if v is None and k in REQUIRED_FIELDS]
     if nulls:
         raise BadRequest(f"required field(s) cannot be null: {', '.join(nulls)}")
     with db.write() as session:
@@ -146,7 +94,7 @@ def add_sample(body: SampleCreate, db: DatabaseDep) -> dict[str, Any]:
     return {"message": f"sample {row.id!r} added", "total_samples": total, "sample": sample}
 
 
-@router.get("/search")
+@router.get("/search", response_model=SearchResults)
 def search_samples(
     db: DatabaseDep,
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words to find.")],
@@ -159,7 +107,7 @@ def search_samples(
     return {"success": True, "results": results, "count": len(results), "query": q, "field": field}
 
 
-@router.get("/samples/filter")
+@router.get("/samples/filter", response_model=FilteredPage)
 def filter_samples(
     db: DatabaseDep, filters: FiltersDep, limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
@@ -168,7 +116,7 @@ def filter_samples(
     return {"success": True, **page, "filters": filters.as_dict()}
 
 
-@router.get("/samples/random")
+@router.get("/samples/random", response_model=RandomSamples)
 def random_samples(
     db: DatabaseDep, filters: FiltersDep, count: Annotated[int, Query(ge=1, le=100)] = 5
 ) -> dict[str, Any]:
@@ -177,7 +125,11 @@ def random_samples(
     return {"success": True, "samples": samples, "count": len(samples)}
 
 
-@router.get("/sample/{sample_id}/download")
+@router.get(
+    "/sample/{sample_id}/download",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}, "description": "The sample as JSON"}},
+)
 def download_sample(sample_id: str, db: DatabaseDep) -> Response:
     with db.read() as session:
         sample = SampleRepository(session, db.dialect).get(sample_id)
@@ -189,7 +141,11 @@ def download_sample(sample_id: str, db: DatabaseDep) -> Response:
     )
 
 
-@router.post("/samples/download")
+@router.post(
+    "/samples/download",
+    response_class=Response,
+    responses={200: {"content": {"application/x-ndjson": {}}, "description": "JSON Lines"}},
+)
 def download_samples(body: DownloadRequest, db: DatabaseDep) -> Response:
     """Selected samples as JSON Lines, in the order asked for."""
     with db.read() as session:
@@ -204,7 +160,7 @@ def download_samples(body: DownloadRequest, db: DatabaseDep) -> Response:
     )
 
 
-@router.get("/batch/{batch_id}/samples")
+@router.get("/batch/{batch_id}/samples", response_model=BatchSamples)
 def batch_samples(
     batch_id: str, db: DatabaseDep, limit: Limit = 1000, offset: Offset = 0
 ) -> dict[str, Any]:

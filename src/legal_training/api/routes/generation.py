@@ -2,47 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from fastapi import APIRouter
 
-from legal_training.api.deps import DatabaseDep
-from legal_training.api.errors import BadRequest, NotFound, error_response
+from legal_training.api.deps import DatabaseDep, FailoverRouterDep, ProviderRegistryDep
+from legal_training.api.errors import BadRequest, NotFound, ProviderFailure
+from legal_training.api.schemas.generation import (
+    BatchQualityPublic,
+    GenerateRequest,
+    GenerateResponse,
+)
 from legal_training.generation.pipeline import generate_one, resolve_spec
-from legal_training.generation.prompts import MAX_REASONING_INSTRUCTION_CHARS
 from legal_training.providers.registry import ProviderRegistry
-from legal_training.providers.router import FailoverRouter
-from legal_training.providers.routes import ProviderRegistryDep
 from legal_training.storage.quality import batch_quality
 
 router = APIRouter(prefix="/api", tags=["generation"])
-
-
-def get_failover_router(request: Request) -> FailoverRouter:
-    failover: FailoverRouter = request.app.state.failover_router
-    return failover
-
-
-FailoverRouterDep = Annotated[FailoverRouter, Depends(get_failover_router)]
-
-
-class GenerateRequest(BaseModel):
-    """The original's fields plus ``jurisdiction``, ``save`` and ``quality_mode``."""
-
-    practice_area: str | None = Field(default=None, max_length=200)
-    topic: str | None = Field(default=None, max_length=300)
-    difficulty: str | None = Field(default=None, max_length=50)
-    provider: str = Field(default="auto", max_length=100)
-    model: str | None = Field(default=None, max_length=200)
-    sample_type: str = Field(default="case_analysis", max_length=50)
-    reasoning_instruction: str | None = Field(
-        default=None, max_length=MAX_REASONING_INSTRUCTION_CHARS
-    )
-    jurisdiction: str | None = Field(default=None, max_length=50)
-    save: bool = False
-    quality_mode: Literal["strict", "lenient"] = "strict"
 
 
 def validate_provider_choice(registry: ProviderRegistry, provider: str, model: str | None) -> None:
@@ -62,13 +37,13 @@ def validate_provider_choice(registry: ProviderRegistry, provider: str, model: s
             )
 
 
-@router.post("/generate", response_model=None)
+@router.post("/generate", response_model=GenerateResponse)
 async def generate(
     body: GenerateRequest,
     db: DatabaseDep,
     registry: ProviderRegistryDep,
     failover: FailoverRouterDep,
-) -> dict[str, Any] | JSONResponse:
+) -> dict[str, Any]:
     """Generate one sample and run the quality gate; ``save`` stores it when accepted.
 
     A rejected sample is a 200 with ``success: false`` and the reasons; a provider failure is a
@@ -89,11 +64,9 @@ async def generate(
         spec, router=failover, db=db, save=body.save, mode=body.quality_mode
     )
     if outcome.quality is None and not outcome.success:
-        return error_response(
-            502,
-            "provider_error",
+        raise ProviderFailure(
             outcome.error or "the provider call failed",
-            {"category": outcome.error_category, "provider": outcome.provider},
+            details={"category": outcome.error_category, "provider": outcome.provider},
         )
     return {
         "success": outcome.success,
@@ -118,7 +91,7 @@ async def generate(
     }
 
 
-@router.get("/batch/{batch_id}/quality")
+@router.get("/batch/{batch_id}/quality", response_model=BatchQualityPublic)
 def quality(batch_id: str, db: DatabaseDep) -> dict[str, Any]:
     """Distributions and quality figures of one batch's samples."""
     with db.read() as session:

@@ -9,12 +9,13 @@ from sqlalchemy import text
 
 from legal_training import __version__
 from legal_training.api.deps import DatabaseDep
+from legal_training.api.schemas.stats import HealthPublic, InfoPublic
 
 router = APIRouter(prefix="/api", tags=["system"])
 info_router = APIRouter(prefix="/api", tags=["system"])
 
 
-@router.get("/health")
+@router.get("/health", response_model=HealthPublic)
 def health(db: DatabaseDep) -> dict[str, Any]:
     """Unauthenticated liveness: the database answers. No counts or configuration leak here."""
     try:
@@ -26,7 +27,7 @@ def health(db: DatabaseDep) -> dict[str, Any]:
     return {"status": "healthy" if database == "connected" else "degraded", "database": database}
 
 
-@info_router.get("/info")
+@info_router.get("/info", response_model=InfoPublic)
 def info(db: DatabaseDep) -> dict[str, Any]:
     return {
         "success": True,

@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, UploadFile
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
-from legal_training.api.deps import DatabaseDep, SettingsDep
+from legal_training.api.deps import DatabaseDep, FiltersDep, SettingsDep
 from legal_training.api.errors import BadRequest
-from legal_training.api.routes.data import FiltersDep
-from legal_training.api.schemas import ImportResponse, JsonlImportRequest
+from legal_training.api.schemas.samples import ImportResponse, JsonlImportRequest
 from legal_training.storage import io as sample_io
 from legal_training.storage.samples import SampleRepository
 
@@ -70,7 +69,20 @@ def import_upload(file: UploadFile, db: DatabaseDep, settings: SettingsDep) -> d
     }
 
 
-@router.get("/export", response_model=None)
+_EXPORT_TYPES = ("application/vnd.apache.parquet", "application/x-ndjson", "text/csv")
+
+
+@router.get(
+    "/export",
+    response_model=None,
+    response_class=Response,
+    responses={
+        200: {
+            "content": {media_type: {} for media_type in _EXPORT_TYPES},
+            "description": "The samples in the chosen format, as a download",
+        }
+    },
+)
 def export_samples(
     db: DatabaseDep,
     settings: SettingsDep,

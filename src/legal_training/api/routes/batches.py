@@ -1,94 +1,52 @@
 """Batch routes: start, stop, status, history, resume, stuck report and the SSE streams.
 
 Thin on purpose: each route parses, calls one :class:`BatchEngine` method and shapes the answer;
-the engine knows nothing about HTTP. :func:`install` puts the engine on ``app.state`` and ties
-its start (with crash recovery) and stop to the app's lifespan.
+the engine knows nothing about HTTP, and its errors carry their own status.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Header, Query, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from legal_training.api.deps import require_api_key
-from legal_training.api.errors import BadRequest, NotFound
-from legal_training.batches.engine import BatchEngine, BatchStateError, BatchStatus
+from legal_training.api.deps import EngineDep
+from legal_training.api.errors import BadRequest
+from legal_training.api.schemas.batches import (
+    BatchHistory,
+    BatchResumed,
+    BatchStartBody,
+    BatchStarted,
+    BatchStatuses,
+    BatchStatusPublic,
+    BatchStopBody,
+    BatchStopped,
+    StuckBatches,
+)
+from legal_training.batches.engine import BatchStatus
 from legal_training.batches.events import Envelope, StatusEvent
-from legal_training.batches.params import BatchRequest, BatchValidationError
-from legal_training.generation.prompts import MAX_REASONING_INSTRUCTION_CHARS
-from legal_training.storage.batches import BatchNotFoundError
+from legal_training.batches.params import BatchRequest
 
 router = APIRouter(prefix="/api", tags=["batches"])
 HEARTBEAT_S = 15.0
 STUCK_DEFAULT_MINUTES = 10.0
 
 
-def get_engine(request: Request) -> BatchEngine:
-    engine: BatchEngine = request.app.state.batch_engine
-    return engine
-
-
-EngineDep = Annotated[BatchEngine, Depends(get_engine)]
-
-
-class BatchStartBody(BaseModel):
-    """The original's fields plus ``count``, ``jurisdiction``, lists, quality mode and caps."""
-
-    target_count: int | None = Field(default=None, description="Dataset total to reach (legacy).")
-    count: int | None = Field(default=None, description="New accepted samples wanted.")
-    provider: str | None = Field(default="auto", max_length=100)
-    providers: list[str] | None = Field(default=None, max_length=20)
-    model: str | None = Field(default=None, max_length=200)
-    topic: str | None = Field(default=None, max_length=300)
-    topics: list[str] | None = Field(default=None, max_length=500)
-    difficulty: str | None = Field(default=None, max_length=50)
-    sample_type: str | None = Field(default="case_analysis", max_length=50)
-    jurisdiction: str | None = Field(default=None, max_length=50)
-    reasoning_instruction: str | None = Field(
-        default=None, max_length=MAX_REASONING_INSTRUCTION_CHARS
-    )
-    quality_mode: str = Field(default="strict", max_length=20)
-    max_tokens_total: int | None = None
-    max_cost_usd: float | None = None
-
-
-class BatchStopBody(BaseModel):
-    batch_id: str | None = Field(default=None, max_length=100)
-
-
-def _bad_request(exc: BatchValidationError) -> BadRequest:
-    return BadRequest(str(exc), details=exc.details())
-
-
-@router.post("/generate/batch/start")
+@router.post("/generate/batch/start", response_model=BatchStarted)
 async def start_batch(body: BatchStartBody, engine: EngineDep) -> dict[str, Any]:
     """Validate everything, store the batch and its plan, start it; 400 lists valid values."""
-    request = BatchRequest(**body.model_dump())
-    try:
-        created = await engine.create(request)
-    except BatchValidationError as exc:
-        raise _bad_request(exc) from exc
-    except BatchStateError as exc:
-        raise BadRequest(str(exc)) from exc
+    created = await engine.create(BatchRequest(**body.model_dump()))
     return {"success": True, "message": f"batch of {created['count']} started", **created}
 
 
-@router.post("/generate/batch/stop")
+@router.post("/generate/batch/stop", response_model=BatchStopped)
 async def stop_batch(engine: EngineDep, body: BatchStopBody | None = None) -> dict[str, Any]:
     """Stop one batch or every running one; ``stopped`` is committed before this answers."""
     batch_id = body.batch_id if body else None
-    try:
-        stopped = await engine.stop(batch_id)
-    except BatchNotFoundError as exc:
-        raise NotFound(str(exc)) from exc
-    except BatchStateError as exc:
-        raise BadRequest(str(exc)) from exc
+    stopped = await engine.stop(batch_id)
     if batch_id is not None:
         status = engine.status(batch_id)
         return {
@@ -106,14 +64,11 @@ async def stop_batch(engine: EngineDep, body: BatchStopBody | None = None) -> di
     }
 
 
-@router.get("/generate/batch/status")
+@router.get("/generate/batch/status", response_model=BatchStatusPublic | BatchStatuses)
 def batch_status(engine: EngineDep, batch_id: str | None = None) -> dict[str, Any]:
     """One batch (``?batch_id=``) or all, from the database overlaid with live counters."""
     if batch_id is not None:
-        try:
-            return engine.status(batch_id)
-        except BatchNotFoundError as exc:
-            raise NotFound(str(exc)) from exc
+        return engine.status(batch_id)
     batches = engine.all_statuses()
     running = sum(1 for b in batches if b["status"] == BatchStatus.RUNNING)
     return {
@@ -124,7 +79,7 @@ def batch_status(engine: EngineDep, batch_id: str | None = None) -> dict[str, An
     }
 
 
-@router.get("/generate/batch/history")
+@router.get("/generate/batch/history", response_model=BatchHistory)
 def batch_history(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -141,19 +96,14 @@ def batch_history(
     }
 
 
-@router.post("/generate/batch/{batch_id}/resume")
+@router.post("/generate/batch/{batch_id}/resume", response_model=BatchResumed)
 async def resume_batch(batch_id: str, engine: EngineDep) -> dict[str, Any]:
     """Continue a stopped, interrupted or failed batch; 400 for a completed or running one."""
-    try:
-        status = await engine.resume(batch_id)
-    except BatchNotFoundError as exc:
-        raise NotFound(str(exc)) from exc
-    except BatchStateError as exc:
-        raise BadRequest(str(exc)) from exc
+    status = await engine.resume(batch_id)
     return {"message": f"batch {batch_id} resumed", **status}
 
 
-@router.get("/batches/stuck")
+@router.get("/batches/stuck", response_model=StuckBatches)
 def stuck_batches(
     engine: EngineDep,
     minutes: Annotated[float, Query(gt=0, le=10_080)] = STUCK_DEFAULT_MINUTES,
@@ -188,7 +138,12 @@ def _parse_last_event_id(value: str | None) -> int | None:
 _SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
-@router.get("/generate/batch/stream")
+_SSE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"}
+}
+
+
+@router.get("/generate/batch/stream", response_class=EventSourceResponse, responses=_SSE_RESPONSES)
 async def stream_all(
     request: Request,
     engine: EngineDep,
@@ -222,7 +177,11 @@ async def stream_all(
     return EventSourceResponse(events(), ping=HEARTBEAT_S, headers=_SSE_HEADERS)
 
 
-@router.get("/generate/batch/{batch_id}/stream")
+@router.get(
+    "/generate/batch/{batch_id}/stream",
+    response_class=EventSourceResponse,
+    responses=_SSE_RESPONSES,
+)
 async def stream_batch(
     batch_id: str,
     request: Request,
@@ -231,10 +190,7 @@ async def stream_batch(
 ) -> EventSourceResponse:
     """One batch's events, from the start of this process's log (or after ``Last-Event-ID``).
     The stream ends after the batch's final status event."""
-    try:
-        status = engine.status(batch_id)
-    except BatchNotFoundError as exc:
-        raise NotFound(str(exc)) from exc
+    status = engine.status(batch_id)
     after = _parse_last_event_id(last_event_id)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
@@ -259,43 +215,3 @@ async def stream_batch(
                 return
 
     return EventSourceResponse(events(), ping=HEARTBEAT_S, headers=_SSE_HEADERS)
-
-
-def install(
-    app: FastAPI,
-    *,
-    auto_resume: bool = True,
-    engine_factory: Callable[[FastAPI], BatchEngine] | None = None,
-) -> None:
-    """Add the batch routes (behind the API-key guard) and run a :class:`BatchEngine` for the
-    app's lifetime: started, with crash recovery, after the app's own start-up (migrations);
-    halted before its shutdown, leaving running batches ``running`` so the next start resumes
-    them. Idempotent."""
-    if getattr(app.state, "batch_engine_installed", False):
-        return
-    app.state.batch_engine_installed = True
-    app.include_router(router, dependencies=[Depends(require_api_key)])
-    inner = app.router.lifespan_context
-
-    def make_engine(application: FastAPI) -> BatchEngine:
-        return BatchEngine(
-            database=application.state.database,
-            registry=application.state.provider_registry,
-            router=application.state.failover_router,
-            auto_resume=auto_resume,
-        )
-
-    factory = engine_factory or make_engine
-
-    @asynccontextmanager
-    async def lifespan(application: FastAPI) -> AsyncIterator[Any]:
-        async with inner(application) as state:
-            engine = factory(application)
-            application.state.batch_engine = engine
-            await engine.start()
-            try:
-                yield state
-            finally:
-                await engine.aclose()
-
-    app.router.lifespan_context = lifespan

@@ -1,75 +1,29 @@
 """HTTP routes for the provider catalog: ``GET /api/providers`` and ``GET /api/models``.
 
-Shapes follow the original (V1 plus V2's extra fields) so existing dashboards keep working. The
-responses are built from specs that hold only the NAME of each key variable, and base URLs are
-not returned at all, so no credential can leak through here.
+The responses are built from specs that hold only the NAME of each key variable, and base URLs
+are not returned at all, so no credential can leak through here.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Query
 
-from legal_training.providers.registry import (
-    LIVE_LISTING_TIMEOUT_S,
-    ModelSpec,
-    ProviderRegistry,
-    ProviderSpec,
+from legal_training.api.deps import ProviderRegistryDep
+from legal_training.api.errors import BadRequest
+from legal_training.api.schemas.providers import (
+    ModelPublic,
+    ModelsPublic,
+    ProviderPublic,
+    ProvidersPublic,
 )
+from legal_training.providers.registry import LIVE_LISTING_TIMEOUT_S, ModelSpec, ProviderSpec
 
 router = APIRouter(prefix="/api", tags=["providers"])
 
 #: /api/models must answer promptly even when a provider's listing hangs.
 MODELS_LIVE_TIMEOUT_S = min(LIVE_LISTING_TIMEOUT_S, 3.0)
-
-
-def get_provider_registry(request: Request) -> ProviderRegistry:
-    """The registry the app factory stored on ``app.state.provider_registry``."""
-    registry = getattr(request.app.state, "provider_registry", None)
-    if not isinstance(registry, ProviderRegistry):
-        raise HTTPException(status_code=503, detail="provider registry is not configured")
-    return registry
-
-
-ProviderRegistryDep = Annotated[ProviderRegistry, Depends(get_provider_registry)]
-
-
-class ProviderPublic(BaseModel):
-    id: str
-    name: str
-    enabled: bool
-    default_model: str | None
-    champion_model: str | None
-    requests_per_minute: int | None
-    tokens_per_minute: int | None
-    is_simulator: bool
-    label: str | None
-
-
-class ProvidersPublic(BaseModel):
-    success: bool = True
-    providers: list[ProviderPublic]
-    default_provider: str | None
-
-
-class ModelPublic(BaseModel):
-    id: str
-    name: str
-    provider: str
-    provider_name: str
-    context_window: int | None
-    is_thinking_model: bool
-    supports_json_schema: bool
-    fallback_priority: int | None
-
-
-class ModelsPublic(BaseModel):
-    success: bool = True
-    models: list[ModelPublic]
-    default_provider: str | None
-    default_model: str | None
 
 
 def _provider_public(spec: ProviderSpec, *, enabled: bool) -> ProviderPublic:
@@ -120,8 +74,9 @@ async def list_models(
     """Catalog models (enabled providers, or the one asked for), merged with live listings."""
     if provider is not None and provider not in registry.specs:
         valid = ", ".join(registry.specs)
-        raise HTTPException(
-            status_code=400, detail=f"unknown provider {provider!r}; valid providers: {valid}"
+        raise BadRequest(
+            f"unknown provider {provider!r}; valid providers: {valid}",
+            details={"field": "provider", "valid_values": list(registry.specs)},
         )
     if live:
         await registry.ensure_live_models(timeout_s=MODELS_LIVE_TIMEOUT_S)

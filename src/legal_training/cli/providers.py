@@ -14,11 +14,6 @@ from legal_training.settings import get_settings
 from legal_training.simulator.embedded import build_registry_with_simulator
 
 
-def register(app: typer.Typer) -> None:
-    """Add the provider commands to the main CLI."""
-    app.command("providers")(providers_command)
-
-
 def providers_command(
     live: Annotated[
         bool, typer.Option("--live", help="Also query each provider's model listing.")

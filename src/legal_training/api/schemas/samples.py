@@ -1,7 +1,4 @@
-"""Request and response schemas of the data API: ``SampleCreate``, ``SampleUpdate``, ...
-
-One schema per use, so the OpenAPI document says exactly what each route takes and returns.
-"""
+"""Samples: ``SampleCreate``, ``SampleUpdate``, ``SamplePublic`` and the pages that carry them."""
 
 from __future__ import annotations
 
@@ -9,9 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from legal_training.api.schemas.common import Envelope
+
 
 class SampleCreate(BaseModel):
-    """A new sample: the original's 7 required fields plus optional metadata."""
+    """A new sample: the 7 required fields plus optional metadata."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -101,7 +100,7 @@ class WriteResponse(BaseModel):
 
 
 class JsonlImportRequest(BaseModel):
-    """The original's import body: JSON Lines text in ``content``."""
+    """JSON Lines text in ``content`` (one sample per line)."""
 
     content: str
 
@@ -115,3 +114,27 @@ class ImportResponse(BaseModel):
 
 class DownloadRequest(BaseModel):
     sample_ids: list[str] = Field(min_length=1, max_length=10_000)
+
+
+class SearchResults(Envelope):
+    results: list[SamplePublic]
+    count: int
+    query: str
+    field: str
+
+
+class FilteredPage(SamplesPage):
+    filters: dict[str, Any]
+
+
+class RandomSamples(Envelope):
+    samples: list[SamplePublic]
+    count: int
+
+
+class BatchSamples(Envelope):
+    batch_id: str
+    samples: list[SamplePublic]
+    count: int
+    total: int
+    batch_info: dict[str, Any] | None

@@ -1,4 +1,4 @@
-"""The ``legal-training simulate`` command: one simulated provider on a port until Ctrl-C."""
+"""``legal-training simulate``: one simulated provider on a port until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -91,8 +91,3 @@ def simulate(
         log_level="info",
         timeout_graceful_shutdown=2,
     )
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``simulate`` to the project CLI."""
-    app.command("simulate")(simulate)

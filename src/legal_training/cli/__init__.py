@@ -1,0 +1,39 @@
+"""The ``legal-training`` command line: one Typer app, one module per area.
+
+``serve`` (the API), ``import``/``export``/``stats`` (:mod:`.data`), ``generate``/
+``generate-one`` (:mod:`.generate`), ``providers`` (:mod:`.providers`), ``publish``
+(:mod:`.publish`) and ``simulate`` (:mod:`.simulate`, a local fake provider).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from legal_training.cli import data, generate, providers, publish, serve, simulate
+from legal_training.logging import configure_logging
+
+app = typer.Typer(
+    name="legal-training",
+    help="Generate, validate, curate and publish synthetic legal Q&A datasets.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _main() -> None:
+    """Generate, validate, curate and publish synthetic legal Q&A datasets."""
+    configure_logging()
+
+
+app.command("serve")(serve.serve)
+app.command("import")(data.import_command)
+app.command("export")(data.export_command)
+app.command("stats")(data.stats_command)
+app.command("generate-one")(generate.generate_one_command)
+app.command("generate")(generate.generate_command)
+app.command("providers")(providers.providers_command)
+app.command("publish")(publish.publish_command)
+app.command("simulate")(simulate.simulate)
+
+__all__ = ["app"]
