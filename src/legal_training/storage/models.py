@@ -6,25 +6,43 @@ and stable keyset ordering work; ``samples.id`` is the user-visible, unique stri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Final
 
 from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from legal_training.storage.types import UTCDateTime, utcnow
 
+# Columns derived from each text when it is written, so statistics never read the texts:
+# token counts (``cl100k_base``) per text, their sum, and character lengths of the long texts.
+TOKEN_COLUMNS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "question": "question_tokens",
+        "answer": "answer_tokens",
+        "reasoning": "reasoning_tokens",
+        "case_citation": "citation_tokens",
+        "topic": "topic_tokens",
+    }
+)
+TOTAL_TOKENS: Final = "total_tokens"
+LENGTH_COLUMNS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "question": "question_chars",
+        "answer": "answer_chars",
+        "reasoning": "reasoning_chars",
+        "case_citation": "citation_chars",
+    }
+)
+TOKEN_AND_TOTAL_COLUMNS: Final = (*TOKEN_COLUMNS.values(), TOTAL_TOKENS)
+
 # BigInteger on PostgreSQL, but SQLite only auto-increments "INTEGER PRIMARY KEY".
 _SEQ_TYPE = BigInteger().with_variant(Integer(), "sqlite")
 
 
-LENGTH_STATS_COLUMNS: tuple[str, ...] = (
-    "difficulty",
-    "question_chars",
-    "answer_chars",
-    "reasoning_chars",
-    "citation_chars",
-)
+LENGTH_STATS_COLUMNS: tuple[str, ...] = ("difficulty", *LENGTH_COLUMNS.values())
 LENGTH_STATS_COLUMNS_V2: tuple[str, ...] = (*LENGTH_STATS_COLUMNS, "total_tokens")
 # The exact-match filters most often combined: counting a filtered page reads only this index.
 FILTER_COLUMNS: tuple[str, ...] = (
@@ -37,16 +55,7 @@ FILTER_COLUMNS: tuple[str, ...] = (
     "batch_id",
     "quality_score",
 )
-TOKEN_STATS_COLUMNS: tuple[str, ...] = (
-    "practice_area",
-    "difficulty",
-    "question_tokens",
-    "answer_tokens",
-    "reasoning_tokens",
-    "citation_tokens",
-    "topic_tokens",
-    "total_tokens",
-)
+TOKEN_STATS_COLUMNS: tuple[str, ...] = ("practice_area", "difficulty", *TOKEN_AND_TOTAL_COLUMNS)
 
 
 class Base(DeclarativeBase):

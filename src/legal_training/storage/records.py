@@ -21,6 +21,12 @@ from legal_training.catalog.fields import (
     SAMPLE_FIELDS,
 )
 from legal_training.errors import DomainError
+from legal_training.storage.models import (
+    LENGTH_COLUMNS,
+    TOKEN_AND_TOTAL_COLUMNS,
+    TOKEN_COLUMNS,
+    TOTAL_TOKENS,
+)
 from legal_training.storage.tokens import count_tokens, count_tokens_batch
 from legal_training.storage.types import utcnow
 from legal_training.text import question_hash
@@ -29,16 +35,8 @@ from legal_training.text import question_hash
 DERIVED_FIELDS = frozenset(
     {
         "seq",
-        "question_tokens",
-        "answer_tokens",
-        "reasoning_tokens",
-        "citation_tokens",
-        "topic_tokens",
-        "total_tokens",
-        "question_chars",
-        "answer_chars",
-        "reasoning_chars",
-        "citation_chars",
+        *TOKEN_AND_TOTAL_COLUMNS,
+        *LENGTH_COLUMNS.values(),
         "question_hash",
         "quality_score",
         "extra",
@@ -129,25 +127,12 @@ def _normalise_catalog_fields(values: dict[str, Any], problems: list[str]) -> No
 
 def derived_columns(values: dict[str, Any]) -> dict[str, Any]:
     """Token counts, lengths and the duplicate hash: computed once, when the texts are written."""
-    question = values["question"]
-    answer = values["answer"]
-    reasoning = values["reasoning"]
-    citation = values["case_citation"]
-    tokens = {
-        "question_tokens": count_tokens(question),
-        "answer_tokens": count_tokens(answer),
-        "reasoning_tokens": count_tokens(reasoning),
-        "citation_tokens": count_tokens(citation),
-        "topic_tokens": count_tokens(values["topic"]),
-    }
+    tokens = {column: count_tokens(values[text]) for text, column in TOKEN_COLUMNS.items()}
     return {
         **tokens,
-        "total_tokens": sum(tokens.values()),
-        "question_chars": len(question),
-        "answer_chars": len(answer),
-        "reasoning_chars": len(reasoning),
-        "citation_chars": len(citation),
-        "question_hash": question_hash(question),
+        TOTAL_TOKENS: sum(tokens.values()),
+        **{column: len(values[text]) for text, column in LENGTH_COLUMNS.items()},
+        "question_hash": question_hash(values["question"]),
     }
 
 
@@ -155,22 +140,13 @@ def add_derived_columns(rows: list[dict[str, Any]]) -> None:
     """:func:`derived_columns` for many rows, tokenising each field as one threaded batch."""
     if not rows:
         return
-    names = {
-        "question": "question_tokens",
-        "answer": "answer_tokens",
-        "reasoning": "reasoning_tokens",
-        "case_citation": "citation_tokens",
-        "topic": "topic_tokens",
-    }
-    for source, target in names.items():
+    for source, target in TOKEN_COLUMNS.items():
         for row, n in zip(rows, count_tokens_batch([r[source] for r in rows]), strict=True):
             row[target] = n
     for row in rows:
-        row["total_tokens"] = sum(row[t] for t in names.values())
-        row["question_chars"] = len(row["question"])
-        row["answer_chars"] = len(row["answer"])
-        row["reasoning_chars"] = len(row["reasoning"])
-        row["citation_chars"] = len(row["case_citation"])
+        row[TOTAL_TOKENS] = sum(row[t] for t in TOKEN_COLUMNS.values())
+        for text, column in LENGTH_COLUMNS.items():
+            row[column] = len(row[text])
         row["question_hash"] = question_hash(row["question"])
 
 

@@ -15,9 +15,9 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from legal_training.catalog.fields import SAMPLE_FIELDS, TEXT_FIELDS, SampleFilters
+from legal_training.catalog.fields import QUALITY_FIELDS, SAMPLE_FIELDS, TEXT_FIELDS, SampleFilters
 from legal_training.errors import DomainError
-from legal_training.storage.models import SampleRow, SampleTextRow
+from legal_training.storage.models import TOKEN_AND_TOTAL_COLUMNS, SampleRow, SampleTextRow
 from legal_training.storage.near_duplicates import NearDuplicateIndex, keys_for
 from legal_training.storage.records import prepare_new_sample, prepare_update
 from legal_training.storage.search import (
@@ -34,14 +34,9 @@ SEARCH_PROBE_CAP = 2000
 
 PUBLIC_FIELDS: tuple[str, ...] = (
     *SAMPLE_FIELDS,
-    "question_tokens",
-    "answer_tokens",
-    "reasoning_tokens",
-    "citation_tokens",
-    "topic_tokens",
-    "total_tokens",
+    *TOKEN_AND_TOTAL_COLUMNS,
     "quality_score",
-    "quality",
+    *QUALITY_FIELDS,
 )
 
 

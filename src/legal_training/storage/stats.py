@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from legal_training.storage.models import SampleRow
+from legal_training.catalog.fields import SAMPLE_FIELDS
+from legal_training.storage.models import LENGTH_COLUMNS, TOKEN_COLUMNS, SampleRow
 from legal_training.storage.tokens import ENCODING_LABEL
 
 # Fixed $ per 1M tokens, as the original reported (for rough planning only).
@@ -22,13 +23,18 @@ COST_PER_MILLION_TOKENS: dict[str, float] = {
     "mixtral-8x7b": 0.24,
     "gemma-7b": 0.07,
 }
-_TOKEN_FIELDS = {
-    "question": SampleRow.question_tokens,
-    "answer": SampleRow.answer_tokens,
-    "reasoning": SampleRow.reasoning_tokens,
-    "case_citation": SampleRow.citation_tokens,
-    "topic": SampleRow.topic_tokens,
-}
+_TOKEN_FIELDS = {text: getattr(SampleRow, column) for text, column in TOKEN_COLUMNS.items()}
+
+
+def _average_lengths(session: Session) -> dict[str, float]:
+    """Mean characters per long text, from the lengths stored at write time."""
+    averages = session.execute(
+        select(*(func.avg(getattr(SampleRow, c)) for c in LENGTH_COLUMNS.values()))
+    ).one()
+    return {
+        text: round(float(value or 0), 1)
+        for text, value in zip(LENGTH_COLUMNS, averages, strict=True)
+    }
 
 
 def _distribution(
@@ -48,34 +54,10 @@ def _named(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
 def basic_stats(session: Session) -> dict[str, Any]:
     """``GET /api/stats``: the V2 shape (``count`` keys) plus V1's ``columns``."""
     total = int(session.scalar(select(func.count()).select_from(SampleRow)) or 0)
-    lengths = session.execute(
-        select(
-            func.avg(SampleRow.question_chars),
-            func.avg(SampleRow.answer_chars),
-            func.avg(SampleRow.reasoning_chars),
-            func.avg(SampleRow.citation_chars),
-        )
-    ).one()
     unique_topics = int(session.scalar(select(func.count(func.distinct(SampleRow.topic)))) or 0)
     return {
         "total": total,
-        "columns": [
-            "id",
-            "question",
-            "answer",
-            "topic",
-            "difficulty",
-            "case_citation",
-            "reasoning",
-            "sample_type",
-            "jurisdiction",
-            "practice_area",
-            "provider",
-            "model",
-            "batch_id",
-            "created_at",
-            "updated_at",
-        ],
+        "columns": list(SAMPLE_FIELDS),
         "difficulty_distribution": _named(
             _distribution(session, SampleRow.difficulty), "difficulty"
         ),
@@ -87,12 +69,7 @@ def basic_stats(session: Session) -> dict[str, Any]:
             _distribution(session, SampleRow.jurisdiction), "jurisdiction"
         ),
         "provider_distribution": _named(_distribution(session, SampleRow.provider), "provider"),
-        "avg_lengths": {
-            "question": round(float(lengths[0] or 0), 1),
-            "answer": round(float(lengths[1] or 0), 1),
-            "reasoning": round(float(lengths[2] or 0), 1),
-            "case_citation": round(float(lengths[3] or 0), 1),
-        },
+        "avg_lengths": _average_lengths(session),
         "unique_topics": unique_topics,
     }
 
@@ -110,14 +87,6 @@ def detailed_stats(session: Session) -> dict[str, Any]:
         .group_by(SampleRow.difficulty)
         .order_by(SampleRow.difficulty)
     ).all()
-    lengths = session.execute(
-        select(
-            func.avg(SampleRow.question_chars),
-            func.avg(SampleRow.answer_chars),
-            func.avg(SampleRow.reasoning_chars),
-            func.avg(SampleRow.citation_chars),
-        )
-    ).one()
     topics = _named(_distribution(session, SampleRow.topic), "topic")
     areas = _named(_distribution(session, SampleRow.practice_area), "practice_area")
     return {
@@ -133,12 +102,7 @@ def detailed_stats(session: Session) -> dict[str, Any]:
         ],
         "topic_breakdown": topics,
         "practice_areas": areas,
-        "avg_lengths": {
-            "question": round(float(lengths[0] or 0), 1),
-            "answer": round(float(lengths[1] or 0), 1),
-            "reasoning": round(float(lengths[2] or 0), 1),
-            "case_citation": round(float(lengths[3] or 0), 1),
-        },
+        "avg_lengths": _average_lengths(session),
         "unique_topics": len(topics),
         "unique_practice_areas": len(areas),
     }

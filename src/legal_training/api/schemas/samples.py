@@ -4,75 +4,73 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from legal_training.api.schemas.common import Envelope
+from legal_training.catalog.fields import SAMPLE_FIELD_SPECS, SampleField
 
 
-class SampleCreate(BaseModel):
-    """A new sample: the 7 required fields plus optional metadata."""
+def _create_field(spec: SampleField) -> Any:
+    if spec.kind == "required":
+        return (str, Field(min_length=None if spec.may_be_empty else 1, max_length=spec.max_length))
+    return (str | None, Field(default=None, max_length=spec.max_length))
 
+
+def _update_field(spec: SampleField) -> Any:
+    must_have_text = spec.kind == "required" and not spec.may_be_empty
+    return (
+        str | None,
+        Field(default=None, min_length=1 if must_have_text else None, max_length=spec.max_length),
+    )
+
+
+def _public_field(spec: SampleField) -> Any:
+    return (str, ...) if spec.kind != "metadata" else (str | None, None)
+
+
+def _fields(make: Any, *, timestamps: bool = True) -> dict[str, Any]:
+    return {
+        spec.name: make(spec)
+        for spec in SAMPLE_FIELD_SPECS
+        if timestamps or spec.kind != "timestamp"
+    }
+
+
+class _Sample(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    id: str = Field(min_length=1, max_length=200)
-    question: str = Field(min_length=1)
-    answer: str = Field(min_length=1)
-    topic: str = Field(min_length=1, max_length=300)
-    difficulty: str = Field(min_length=1, max_length=50)
-    case_citation: str
-    reasoning: str
-    sample_type: str | None = Field(default=None, max_length=50)
-    jurisdiction: str | None = Field(default=None, max_length=50)
-    practice_area: str | None = Field(default=None, max_length=200)
-    provider: str | None = Field(default=None, max_length=100)
-    model: str | None = Field(default=None, max_length=200)
-    batch_id: str | None = Field(default=None, max_length=100)
-    created_at: str | None = None
-    updated_at: str | None = None
-    quality: dict[str, Any] | None = None
 
-
-class SampleUpdate(BaseModel):
-    """A partial update: only the fields sent are changed."""
-
+class _Update(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str | None = Field(default=None, min_length=1, max_length=200)
-    question: str | None = Field(default=None, min_length=1)
-    answer: str | None = Field(default=None, min_length=1)
-    topic: str | None = Field(default=None, min_length=1, max_length=300)
-    difficulty: str | None = Field(default=None, min_length=1, max_length=50)
-    case_citation: str | None = None
-    reasoning: str | None = None
-    sample_type: str | None = Field(default=None, max_length=50)
-    jurisdiction: str | None = Field(default=None, max_length=50)
-    practice_area: str | None = Field(default=None, max_length=200)
-    provider: str | None = Field(default=None, max_length=100)
-    model: str | None = Field(default=None, max_length=200)
-    batch_id: str | None = Field(default=None, max_length=100)
+
+_SampleCreateBase: type[BaseModel] = create_model(
+    "_SampleCreateBase", __base__=_Sample, **_fields(_create_field)
+)
+_SampleUpdateBase: type[BaseModel] = create_model(
+    "_SampleUpdateBase", __base__=_Update, **_fields(_update_field, timestamps=False)
+)
+_SamplePublicBase: type[BaseModel] = create_model(
+    "_SamplePublicBase", __base__=_Sample, **_fields(_public_field)
+)
+
+
+class SampleCreate(_SampleCreateBase):
+    """A new sample: the 7 required fields plus optional metadata (fields from
+    :mod:`legal_training.catalog.fields`); unknown keys are kept with the sample."""
+
     quality: dict[str, Any] | None = None
 
 
-class SamplePublic(BaseModel):
+class SampleUpdate(_SampleUpdateBase):
+    """A partial update: only the fields sent are changed."""
+
+    quality: dict[str, Any] | None = None
+
+
+class SamplePublic(_SamplePublicBase):
     """A stored sample as the API returns it."""
 
-    model_config = ConfigDict(extra="allow")
-
-    id: str
-    question: str
-    answer: str
-    topic: str
-    difficulty: str
-    case_citation: str
-    reasoning: str
-    sample_type: str | None = None
-    jurisdiction: str | None = None
-    practice_area: str | None = None
-    provider: str | None = None
-    model: str | None = None
-    batch_id: str | None = None
-    created_at: str
-    updated_at: str
     total_tokens: int = 0
     quality_score: float | None = None
     quality: dict[str, Any] | None = None
