@@ -30,3 +30,15 @@ def test_every_command_is_in_the_readme() -> None:
     names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
     missing = [n for n in names if f"legal-training {n}" not in README]
     assert missing == []
+
+
+def test_the_readme_layout_names_every_package() -> None:
+    layout = README[README.index("## Layout") :]
+    package = Path(__file__).parent.parent / "src" / "legal_training"
+    packages = sorted(p.name for p in package.iterdir() if (p / "__init__.py").exists())
+    missing = [name for name in packages if f"  {name}/" not in layout]
+    assert not missing, f"README layout lacks {missing}"
+    entries = [line for line in layout.splitlines() if line.startswith("  ") and line[2] != " "]
+    listed = {line.split("/")[0].strip() for line in entries}
+    stale = [name for name in listed if name.isidentifier() and not (package / name).exists()]
+    assert not stale, f"README layout names packages that do not exist: {stale}"

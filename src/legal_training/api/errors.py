@@ -8,7 +8,7 @@ Shape (pinned by tests/api/test_error_shape.py)::
 
     {"success": false, "error": "<human message>", "code": "<stable_code>", "details": <any>}
 
-``error`` stays a string so clients of the original API (which read ``error``) keep working.
+``error`` is always a plain human-readable string, so the simplest client can show it.
 """
 
 from __future__ import annotations

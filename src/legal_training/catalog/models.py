@@ -49,7 +49,7 @@ class Difficulty:
 
     @property
     def reasoning_steps(self) -> str:
-        """The step range as the original wrote it (``"4-5"``)."""
+        """The step range as prompts and reports write it (``"4-5"``)."""
         return f"{self.min_steps}-{self.max_steps}"
 
 
@@ -73,7 +73,7 @@ class Topic:
 
     @property
     def full_name(self) -> str:
-        """The original's ``"Practice Area - Topic"`` string stored in each sample's ``topic``."""
+        """The ``"Practice Area - Topic"`` string stored in each sample's ``topic``."""
         return f"{self.practice_area} - {self.topic}"
 
 

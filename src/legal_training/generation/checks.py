@@ -1,8 +1,8 @@
 """Structural quality checks: one pure function per check, each returning a :class:`CheckResult`.
 
-These are the checks the original either skipped or did loosely (reference §3 step 7, §7.6 #12):
-it counted ``Step N:`` case-sensitively, used a flat 100-word floor, matched section keywords as
-substrings anywhere and ignored truncation. Every threshold here comes from the catalog, the same
+Steps are counted in every form models write them, word floors depend on the difficulty, section
+headings must open a line (a keyword inside a sentence is not a heading) and a truncated answer
+always fails. Every threshold here comes from the catalog, the same
 numbers the prompt states, and :func:`prompt_requirements` lists them per check so that a test can
 prove the prompt and the gate agree.
 
@@ -169,7 +169,7 @@ def count_words(text: str) -> int:
 
 
 def check_answer_words(answer: object, difficulty: Difficulty | str) -> CheckResult:
-    """The answer must reach the difficulty's word minimum (the original used a flat 100)."""
+    """The answer must reach the difficulty's word minimum."""
     spec = _difficulty(difficulty)
     text, bad = _text(answer, "answer", CHECK_ANSWER_WORDS)
     if bad is not None:
@@ -265,8 +265,8 @@ def check_sections(answer: object, sample_type: SampleType | str) -> CheckResult
     """Each of the sample type's section names must open a line as a heading.
 
     Accepts the forms models write (``ISSUE:``, ``**Issue**``, ``## Issue``, ``### 1. Issue``,
-    ``1. ISSUE``); a word merely mentioned inside a sentence does not count, unlike the original's
-    substring test. Order is reported but not enforced.
+    ``1. ISSUE``); a word merely mentioned inside a sentence does not count. Order is reported
+    but not enforced.
     """
     kind = _sample_type(sample_type)
     text, bad = _text(answer, "answer", CHECK_SECTIONS)

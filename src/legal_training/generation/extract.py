@@ -1,10 +1,9 @@
 """Pull the one JSON object we asked for out of whatever text a model returned.
 
 Models wrap their answer in ``<think>`` blocks, code fences and chatty prose, put braces and fence
-markers inside string values, and sometimes emit several objects. The original extracted by brace
-counting, which broke on every one of those (reference §3 step 4, §7.6 #13). Here a real JSON
-decoder (:meth:`json.JSONDecoder.raw_decode`) is started at every ``{`` outside an already decoded
-value, so strings are always read the way JSON reads them.
+markers inside string values, and sometimes emit several objects. Brace counting breaks on every
+one of those, so a real JSON decoder (:meth:`json.JSONDecoder.raw_decode`) is started at every
+``{`` outside an already decoded value, and strings are always read the way JSON reads them.
 
 Selection rule when several objects decode: the object with the most keys from
 :data:`EXPECTED_KEYS` wins; ties go to the earliest. That picks the answer over a small

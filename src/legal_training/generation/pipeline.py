@@ -63,8 +63,8 @@ def resolve_spec(
     rotation_index: int | None = None,
     rng: random.Random | None = None,
 ) -> GenerationSpec:
-    """Turn the original's loose strings into catalog objects; unknown values raise
-    :class:`CatalogError` listing the valid ones. Defaults: the original's contract topic,
+    """Turn loose request strings into catalog objects; unknown values raise
+    :class:`CatalogError` listing the valid ones. Defaults: the default contract topic,
     the topic's default difficulty, ``case_analysis``; ``balance`` rotates by ``rotation_index``
     (a batch's slot number) or, for a single sample, picks a type at random.
     """

@@ -11,8 +11,7 @@ The user prompt opens with a machine-readable task block (``Topic:``, ``Jurisdic
 
 The end user's optional reasoning instruction is untrusted text: it is length-limited, stripped
 of control characters and of our delimiter tags, and placed inside ``<user_instruction>`` tags
-after the requirements, with a note that it cannot override them (the original pasted it in raw,
-reference §7.6 #21).
+after the requirements, with a note that it cannot override them.
 """
 
 from __future__ import annotations
@@ -71,7 +70,7 @@ class PromptError(DomainError, ValueError):
 
 @dataclass(frozen=True)
 class ScenarioPattern:
-    """One framing for ``case_analysis`` facts, varied per call (reference §2.6)."""
+    """One framing for ``case_analysis`` facts, varied per call so scenarios do not repeat."""
 
     id: str
     name: str

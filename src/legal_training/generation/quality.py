@@ -9,7 +9,7 @@ no database.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, Protocol
 
@@ -203,14 +203,3 @@ def evaluate(
         checks=tuple(checks),
         flags=tuple(flags),
     )
-
-
-@dataclass
-class RejectionTally:
-    """Counts of failed checks across many samples (a batch's "rejected by reason")."""
-
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def add(self, report: QualityReport) -> None:
-        for check in report.failed:
-            self.counts[check.name] = self.counts.get(check.name, 0) + 1

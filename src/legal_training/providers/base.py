@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from legal_training.providers.headers import RateLimitSnapshot
@@ -31,9 +31,6 @@ class ChatRequest:
     top_p: float | None = None
     response_format: ResponseFormat | None = None
     extra_headers: Mapping[str, str] = field(default_factory=dict)
-
-    def with_model(self, model: str) -> ChatRequest:
-        return replace(self, model=model)
 
 
 @dataclass(frozen=True)

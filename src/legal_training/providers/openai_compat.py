@@ -100,10 +100,6 @@ class OpenAICompatibleProvider(Provider):
             http_client=cast(Any, self._http),
         )
 
-    @property
-    def has_key(self) -> bool:
-        return bool(self._secrets)
-
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, base_url={self.base_url!r})"
 

@@ -1,7 +1,7 @@
 """Which providers and models exist, which are enabled, and the one client for each.
 
-The catalog is data (``data/providers.json``: the original's providers, models, fallback orders
-and RPM/TPM defaults, §2.1-2.2 of the reference) plus an optional YAML file of extra
+The catalog is data (``data/providers.json``: providers, models, fallback orders and RPM/TPM
+defaults as the providers document them) plus an optional YAML file of extra
 OpenAI-compatible endpoints (``LEGAL_TRAINING_PROVIDERS_FILE``)::
 
     providers:
@@ -180,7 +180,7 @@ def _load_catalog_data() -> dict[str, Any]:
 
 
 def builtin_specs(settings: Settings) -> list[ProviderSpec]:
-    """The original's providers, with base URLs and RPM/TPM overrides from settings."""
+    """The built-in providers, with base URLs and RPM/TPM overrides from settings."""
     specs: list[ProviderSpec] = []
     for raw in _load_catalog_data()["providers"]:
         provider_id = str(raw["id"])

@@ -51,7 +51,7 @@ from legal_training.storage.samples import SampleRepository
 SIMULATOR_PROVIDER = "simulator"
 EXPORT_FORMATS: tuple[str, ...] = ("parquet", "jsonl", "csv", "hf")
 DATA_FORMATS: tuple[str, ...] = ("parquet", "jsonl", "csv")  # formats of the files in a folder
-# The original's "json" meant a JSON array; we always write JSON Lines, and accept the old name.
+# "json" is accepted as a name for JSON Lines: the files are always one sample per line.
 FORMAT_ALIASES: Mapping[str, str] = MappingProxyType({"json": "jsonl"})
 SELECTABLE_FIELDS: tuple[str, ...] = sample_io.EXPORT_FIELDS
 CARD_FILE = "README.md"

@@ -9,11 +9,11 @@ boundary, with the token redacted from every message)::
     ├── HubRequestError            the Hub refused the request (other 4xx)        (400)
     └── HubUnavailableError        Hub 5xx, connection or timeout                 (502)
 
-What the original got wrong and this does not: ``private`` is applied to existing repositories
-too (``update_repo_settings``), the card and every split go up in a single commit (no half
-published dataset), the token is passed explicitly (never ``login()``, never written to the
-token cache, never logged or stored), and nothing local is deleted: the files are built in a
-private temporary folder that is the only thing removed afterwards.
+Guarantees: ``private`` is applied to existing repositories too (``update_repo_settings``), the
+card and every split go up in a single commit (no half published dataset), the token is passed
+explicitly (never ``login()``, never written to the token cache, never logged or stored), and
+nothing local is deleted: the files are built in a private temporary folder that is the only
+thing removed afterwards.
 """
 
 from __future__ import annotations

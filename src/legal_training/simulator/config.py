@@ -12,7 +12,7 @@ from typing import Literal
 Flavour = Literal["groq", "cerebras", "ollama", "openai"]
 FLAVOURS: tuple[Flavour, ...] = ("groq", "cerebras", "ollama", "openai")
 
-# Model lists as the real providers expose them (the original's catalogue, §2.2 of the reference).
+# Model lists as the real providers expose them (the same models as the provider catalog).
 DEFAULT_MODELS: dict[Flavour, tuple[str, ...]] = {
     "groq": (
         "llama-3.3-70b-versatile",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from legal_training.errors import DomainError
@@ -73,20 +73,6 @@ class BatchRepository:
         row = self.session.get(BatchRow, batch_id)
         return batch_to_dict(row) if row else None
 
-    def update(self, batch_id: str, **values: Any) -> BatchRow:
-        row = self.get_row(batch_id)
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.updated_at = utcnow()
-        self.session.flush()
-        return row
-
     def with_status(self, statuses: Sequence[str]) -> list[BatchRow]:
         statement = select(BatchRow).where(BatchRow.status.in_(list(statuses)))
         return list(self.session.scalars(statement.order_by(BatchRow.started_at)))
-
-    def history(self, *, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-        statement = select(BatchRow).order_by(BatchRow.started_at.desc(), BatchRow.id)
-        rows = self.session.scalars(statement.limit(limit).offset(offset)).all()
-        total = int(self.session.scalar(select(func.count()).select_from(BatchRow)) or 0)
-        return [batch_to_dict(r) for r in rows], total

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from legal_training.storage.models import SampleRow
 
-# The original's thresholds for its "Needs Review" flags (average characters).
+# Thresholds of the "Needs Review" flags (average characters).
 SHORT_ANSWER_CHARS = 300
 SHORT_REASONING_CHARS = 100
 SHORT_CITATION_CHARS = 50

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, delete, func, insert, select, text
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from legal_training.catalog.fields import QUALITY_FIELDS, SAMPLE_FIELDS, TEXT_FIELDS, SampleFilters
@@ -359,8 +359,3 @@ class SampleRepository:
                 chunk = [{c: item.get(c) for c in columns} for item in chunk]
             yield chunk
             self.session.expunge_all()
-
-    def batch_ids_exist(self) -> bool:
-        return bool(
-            self.session.scalar(text("SELECT 1 FROM samples WHERE batch_id IS NOT NULL LIMIT 1"))
-        )

@@ -1,7 +1,7 @@
 """Dataset statistics computed in the database from narrow, indexed columns.
 
 Token counts and text lengths are stored with each sample at write time, so no statistic here
-re-reads or re-tokenises the texts (the original ran tiktoken over the whole dataset per request).
+re-reads or re-tokenises the texts.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from legal_training.catalog.fields import SAMPLE_FIELDS
 from legal_training.storage.models import LENGTH_COLUMNS, TOKEN_COLUMNS, SampleRow
 from legal_training.storage.tokens import ENCODING_LABEL
 
-# Fixed $ per 1M tokens, as the original reported (for rough planning only).
+# Fixed $ per 1M tokens (for rough planning only).
 COST_PER_MILLION_TOKENS: dict[str, float] = {
     "llama-3.3-70b": 0.69,
     "llama-3.1-70b": 0.69,

@@ -28,7 +28,7 @@ def _total(db: DatabaseDep) -> int:
 
 @router.post("/import/jsonl", response_model=ImportResponse)
 def import_jsonl(body: JsonlImportRequest, db: DatabaseDep) -> dict[str, Any]:
-    """The original's bulk import: JSON Lines in ``content``, all or nothing."""
+    """Bulk import: JSON Lines in ``content``, all or nothing."""
     if not body.content.strip():
         raise BadRequest("content is empty: send JSON Lines, one sample per line")
     outcome = sample_io.import_rows(db, sample_io.iter_jsonl(body.content.splitlines()))
