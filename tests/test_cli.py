@@ -77,3 +77,54 @@ def test_generate_one_through_the_embedded_simulator(data_dir: Path) -> None:
     assert body["quality"]["accepted"]
     bad = runner.invoke(app, ["generate-one", "--difficulty", "legendary"])
     assert bad.exit_code == 2 and "valid values" in bad.output
+
+
+def test_export_says_how_many_simulator_samples_it_left_out(data_dir: Path, tmp_path: Path) -> None:
+    source = tmp_path / "mixed.jsonl"
+    rows = [{**make_sample(i), "provider": "simulator" if i < 3 else "groq"} for i in range(5)]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert runner.invoke(app, ["import", str(source)]).exit_code == 0
+
+    output = tmp_path / "out.jsonl"
+    plain = runner.invoke(app, ["export", "--format", "jsonl", "--output", str(output)])
+    assert plain.exit_code == 0, plain.output
+    assert len(output.read_text().splitlines()) == 2
+    assert "3 sample(s) made by the built-in simulator were left out" in plain.output
+    assert "--include-simulator" in plain.output
+
+    every = tmp_path / "all.jsonl"
+    included = runner.invoke(
+        app, ["export", "--format", "jsonl", "--output", str(every), "--include-simulator"]
+    )
+    assert included.exit_code == 0 and len(every.read_text().splitlines()) == 5
+    assert "left out" not in included.output
+
+
+def test_export_filters_come_from_the_one_definition(data_dir: Path, tmp_path: Path) -> None:
+    source = tmp_path / "areas.jsonl"
+    rows = [
+        {**make_sample(i), "practice_area": "Tort Law" if i % 2 else "Contract Law"}
+        for i in range(6)
+    ]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert runner.invoke(app, ["import", str(source)]).exit_code == 0
+    output = tmp_path / "torts.jsonl"
+    result = runner.invoke(
+        app,
+        ["export", "--format", "jsonl", "--output", str(output), "--practice-area", "Tort Law"],
+    )
+    assert result.exit_code == 0, result.output
+    assert len(output.read_text().splitlines()) == 3
+    bad = runner.invoke(
+        app, ["export", "--format", "jsonl", "--output", str(output), "--difficulty", "nope"]
+    )
+    assert bad.exit_code == 2 and "difficulty" in bad.output
+
+
+def test_commands_are_quiet_unless_verbose(data_dir: Path) -> None:
+    quiet = runner.invoke(app, ["generate-one", "--topic", "Contract Law - Formation of Contracts"])
+    assert "level='info'" not in quiet.output and "level=info" not in quiet.output
+    verbose = runner.invoke(
+        app, ["--verbose", "generate-one", "--topic", "Contract Law - Formation of Contracts"]
+    )
+    assert "level='info'" in verbose.output or "level=info" in verbose.output, verbose.output

@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Annotated
+
 import typer
 
 from legal_training.cli import data, generate, providers, publish, serve, simulate
@@ -21,9 +24,15 @@ app = typer.Typer(
 
 
 @app.callback()
-def _main() -> None:
+def _main(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also log progress details (to stderr).")
+    ] = False,
+) -> None:
     """Generate, validate, curate and publish synthetic legal Q&A datasets."""
-    configure_logging()
+    # Quiet by default, so log lines do not interleave with live displays; `serve` logs at
+    # info level whatever this says (its app factory configures logging again).
+    configure_logging(logging.INFO if verbose else logging.WARNING)
 
 
 app.command("serve")(serve.serve)

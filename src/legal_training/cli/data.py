@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +22,7 @@ from legal_training.cli.common import (
 )
 from legal_training.publishing.export import (
     EXPORT_FORMATS,
+    SIMULATOR_PROVIDER,
     ExportOptions,
     ExportResult,
     export_dataset,
@@ -30,6 +32,7 @@ from legal_training.settings import get_settings
 from legal_training.storage import io as sample_io
 from legal_training.storage import stats as dataset_stats
 from legal_training.storage.db import Database
+from legal_training.storage.samples import SampleRepository
 
 
 def import_command(
@@ -83,6 +86,22 @@ def export_command(
         run_export(db, output, format, options, overwrite=overwrite)
     except (sample_io.UnsupportedFormatError, FileExistsError, ValueError) as exc:
         raise fail(str(exc), 2) from exc
+    left_out = simulator_samples_left_out(db, options)
+    if left_out:
+        console.print(
+            f"[yellow]{left_out:,} sample(s) made by the built-in simulator were left out; "
+            "add --include-simulator to export them too.[/yellow]"
+        )
+
+
+def simulator_samples_left_out(db: Database, options: ExportOptions) -> int:
+    """How many samples matching the filters an export left out for being simulator-made."""
+    if options.include_simulator or options.filters.provider is not None:
+        return 0
+    with db.read() as session:
+        return SampleRepository(session, db.dialect).count(
+            replace(options.filters, provider=SIMULATOR_PROVIDER)
+        )
 
 
 def run_export(
