@@ -35,6 +35,7 @@ from legal_training.providers.router import FailoverRouter
 from legal_training.settings import Settings
 from legal_training.simulator.embedded import build_registry_with_simulator
 from legal_training.storage.db import Database
+from legal_training.web.mount import mount_dashboard
 
 EngineFactory = Callable[[FastAPI], BatchEngine]
 
@@ -116,4 +117,5 @@ def create_app(
         allow_headers=["Authorization", "Content-Type", "X-API-Key", "Last-Event-ID"],
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    mount_dashboard(app)  # the web dashboard at /, its assets at /assets
     return app

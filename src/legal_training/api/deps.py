@@ -20,6 +20,7 @@ from legal_training.providers.registry import ProviderRegistry
 from legal_training.providers.router import FailoverRouter
 from legal_training.settings import Settings
 from legal_training.storage.db import Database
+from legal_training.web.session import session_authenticates
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -91,12 +92,15 @@ def _presented_key(request: Request) -> str | None:
 
 
 def require_api_key(request: Request, settings: SettingsDep) -> None:
-    """When ``LEGAL_TRAINING_API_KEY`` is set, demand it (constant-time comparison)."""
+    """When ``LEGAL_TRAINING_API_KEY`` is set, demand it (constant-time comparison), or the
+    dashboard's sign-in cookie, which is how the browser's pages and EventSource authenticate."""
     if settings.api_key is None:
         return
     presented = _presented_key(request)
     expected = settings.api_key.get_secret_value()
-    if presented is None or not hmac.compare_digest(presented.encode(), expected.encode()):
+    if presented is not None and hmac.compare_digest(presented.encode(), expected.encode()):
+        return
+    if not session_authenticates(request, expected):
         raise Unauthorized(
             "missing or wrong API key: send 'Authorization: Bearer <LEGAL_TRAINING_API_KEY>'"
         )
