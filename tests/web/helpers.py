@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +23,7 @@ PAYLOADS: tuple[str, ...] = (
     "<script>window.__pwned = 'script'</script>",
     '<img src="x" data-pwned="img" onerror="window.__pwned = \'img\'">',
     '"><svg data-pwned="svg" onload="window.__pwned = \'svg\'"></svg>',
-    "<iframe data-pwned=\"iframe\" srcdoc=\"<script>parent.__pwned='iframe'</script>\"></iframe>",
+    '<iframe data-pwned="iframe" srcdoc="<script>parent.__pwned=\'iframe\'</script>"></iframe>',
     "javascript:window.__pwned='href'",
 )
 HOSTILE_ID = "hostile-<b>sample</b>"
@@ -45,7 +45,8 @@ def hostile_sample(index: int = 900) -> dict[str, Any]:
         index,
         id=HOSTILE_ID,
         question=f"Hostile question {payload}",
-        answer=f"ISSUE: {payload}\n\nRULE: Carlill v Carbolic Smoke Ball Co [1893] 1 QB 256 {payload}",
+        answer=f"ISSUE: {payload}\n\nRULE: Carlill v Carbolic Smoke Ball Co [1893] 1 QB 256 "
+        + payload,
         topic=f"Contract Law - {PAYLOADS[0]} {PAYLOADS[1]}",
         case_citation=f"{payload} [2099] UKSC 1",
         reasoning=f"Step 1: {payload}",
@@ -74,7 +75,7 @@ class LiveServer:
 
 
 @contextmanager
-def serve(app: FastAPI) -> Iterator[LiveServer]:
+def serve(app: FastAPI, wrap: Callable[[Any], Any] | None = None) -> Iterator[LiveServer]:
     """Run ``app`` (with its lifespan: migrations, the batch engine) on 127.0.0.1, a free port.
 
     The socket listens before the thread starts, so the first request waits in the backlog;
@@ -85,7 +86,9 @@ def serve(app: FastAPI) -> Iterator[LiveServer]:
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     host, port = sock.getsockname()
-    config = uvicorn.Config(app, log_level="warning", ws="none", access_log=False)
+    config = uvicorn.Config(
+        wrap(app) if wrap else app, log_level="warning", ws="none", access_log=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

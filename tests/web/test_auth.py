@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -30,7 +31,7 @@ def keyed(tmp_path: Path) -> Iterator[TestClient]:
     db.dispose()
 
 
-def _sign_in(client: TestClient, key: str = KEY, next_path: str = "/") -> object:
+def _sign_in(client: TestClient, key: str = KEY, next_path: str = "/") -> Any:
     return client.post(
         "/signin",
         data={"key": key, "next": next_path},

@@ -15,6 +15,7 @@ from starlette.background import BackgroundTask
 from legal_training.api.deps import DatabaseDep, FiltersDep, SettingsDep
 from legal_training.api.errors import BadRequest
 from legal_training.api.schemas.samples import ImportResponse, JsonlImportRequest
+from legal_training.publishing.export import publish_filters
 from legal_training.storage import io as sample_io
 from legal_training.storage.samples import SampleRepository
 
@@ -88,8 +89,13 @@ def export_samples(
     settings: SettingsDep,
     filters: FiltersDep,
     format: Annotated[str, Query(description="parquet, jsonl or csv")] = "parquet",
+    include_simulator: Annotated[
+        bool, Query(description="Also export samples made by the built-in simulator.")
+    ] = False,
 ) -> StreamingResponse | FileResponse:
-    """The dataset (or a filtered part) as a download, streamed; Parquet uses ZSTD."""
+    """The dataset (or a filtered part) as a download, streamed; Parquet uses ZSTD. Simulator
+    samples are left out unless asked for (or filtered for), as in publishing."""
+    filters = publish_filters(filters, include_simulator=include_simulator)
     if format not in sample_io.EXPORT_FORMATS:
         raise BadRequest(
             f"unsupported export format {format!r}; valid values: "

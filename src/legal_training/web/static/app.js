@@ -67,10 +67,10 @@
     } catch (error) {
       return { ok: false, status: 0, body: { error: "could not reach the server" } };
     }
-    if (response.status === 401) {
-      return { ok: false, status: 401, body: await readJson(response), signIn: true };
-    }
-    return { ok: response.ok, status: response.status, body: await readJson(response) };
+    const parsed = await readJson(response);
+    // Only the API key guard's 401 means "sign in again"; others (a Hub token) are errors.
+    const signIn = response.status === 401 && parsed.code === "unauthorized";
+    return { ok: response.ok, status: response.status, body: parsed, signIn };
   }
 
   function signInAgain() {
@@ -395,6 +395,11 @@
       source.addEventListener("open", () => {
         retryDelay = 2000;
         setLiveState("open", "Live");
+        // A new stream starts at the server's latest event: whatever a running batch did
+        // between this page's rendering and now is caught up by re-reading its card.
+        for (const node of document.querySelectorAll('.batch-card[data-status="running"]')) {
+          refreshCard(node.getAttribute("data-batch-id"), false);
+        }
       });
       source.addEventListener("error", (event) => {
         if (event.data) return handle(onError)(event); // the server's own "error" events
@@ -502,7 +507,7 @@
       } catch (error) {
         body = { error: "the server answered " + request.status };
       }
-      if (request.status === 401) return signInAgain();
+      if (request.status === 401 && body.code === "unauthorized") return signInAgain();
       if (request.status >= 200 && request.status < 300) {
         const status = form.querySelector(".form-status");
         const note = el("p", { class: "notice" }, body.message + ". The dataset now holds " + formatNumber(body.total_samples) + " samples. ");
