@@ -8,11 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from legal_training.batches.routes import EngineDep
-from legal_training.providers.routes import ProviderRegistryDep
 from legal_training.storage.batches import BatchNotFoundError
 from legal_training.storage.quality import batch_quality
 from legal_training.web.common import SessionDep, read_page, render
+from legal_training.web.deps import EngineDep, ProviderRegistryDep
 from legal_training.web.generate import card_context
 
 router = APIRouter()

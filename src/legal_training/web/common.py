@@ -9,7 +9,6 @@ topics, citations and error messages are written by models or imports and are un
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,11 +23,9 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from legal_training import __version__
-from legal_training.api.deps import SettingsDep
-from legal_training.api.errors import ApiError
-from legal_training.api.routes.data import sample_filters
-from legal_training.catalog import CatalogError
-from legal_training.storage.samples import SampleFilters
+from legal_training.catalog.fields import PUBLIC_FILTERS, SampleFilters
+from legal_training.errors import DomainError
+from legal_training.web.deps import SettingsDep
 from legal_training.web.session import SESSION_COOKIE, session_authenticates
 
 #: The six areas, in navigation order: (path, label).
@@ -40,11 +37,8 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/publish", "Publish"),
     ("/providers", "Providers"),
 )
-#: Filters a page may take from its query string: every field of :class:`SampleFilters` a
-#: caller may set (``exclude_provider`` is reserved for the simulator rule of exports).
-FILTER_NAMES: tuple[str, ...] = tuple(
-    f.name for f in dataclasses.fields(SampleFilters) if f.name != "exclude_provider"
-)
+#: Filters a page may take from its query string: the public filters, as every edge offers.
+FILTER_NAMES: tuple[str, ...] = tuple(spec.name for spec in PUBLIC_FILTERS)
 PAGE_SIZES: tuple[int, ...] = (25, 50, 100)
 
 
@@ -150,26 +144,26 @@ class FilterChoice:
 
 
 def read_filters(request: Request) -> FilterChoice:
-    """The sample filters of this request, validated exactly as the API validates them; a bad
-    value becomes a message on the page instead of an error response."""
+    """The sample filters of this request, built by :meth:`SampleFilters.build` exactly as the
+    API builds them; a bad value becomes a message on the page instead of an error response."""
     values = {
         name: request.query_params.get(name, "").strip()[:300]
         for name in FILTER_NAMES
         if request.query_params.get(name, "").strip()
     }
-    texts: dict[str, Any] = {k: v for k, v in values.items() if k != "min_quality"}
+    typed: dict[str, Any] = dict(values)
     try:
-        minimum = float(values["min_quality"]) if "min_quality" in values else None
-        if minimum is not None and not math.isfinite(minimum):
-            raise ValueError("min_quality must be a number")
-        filters = sample_filters(**texts, min_quality=minimum)
-    except CatalogError as exc:  # before ValueError, which it extends
+        if "min_quality" in typed:
+            minimum = float(typed["min_quality"])
+            if not math.isfinite(minimum):
+                raise ValueError(typed["min_quality"])
+            typed["min_quality"] = minimum
+    except ValueError:
+        return FilterChoice(values, SampleFilters(), "min_quality must be a number from 0 to 100")
+    try:
+        filters = SampleFilters.build(**typed)
+    except DomainError as exc:
         return FilterChoice(values, SampleFilters(), str(exc))
-    except ApiError as exc:
-        return FilterChoice(values, SampleFilters(), exc.message)
-    except ValueError as exc:
-        message = str(exc) if "min_quality" in str(exc) else "min_quality must be a number"
-        return FilterChoice(values, SampleFilters(), message)
     return FilterChoice(values, filters)
 
 

@@ -15,8 +15,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from legal_training.api.deps import DatabaseDep
 from legal_training.catalog import CatalogError, get_catalog
+from legal_training.catalog.fields import SampleFilters
 from legal_training.generation.checks import find_sections
 from legal_training.generation.citations import (
     ACCEPTED_FAMILIES,
@@ -25,7 +25,7 @@ from legal_training.generation.citations import (
 )
 from legal_training.publishing.export import SIMULATOR_PROVIDER
 from legal_training.storage.io import EXPORT_FORMATS, IMPORT_FORMATS
-from legal_training.storage.samples import SampleFilters, SampleNotFoundError, SampleRepository
+from legal_training.storage.samples import SampleNotFoundError, SampleRepository
 from legal_training.storage.search import SEARCH_FIELDS, SearchQueryError
 from legal_training.web.common import (
     FILTER_NAMES,
@@ -35,6 +35,7 @@ from legal_training.web.common import (
     read_page,
     render,
 )
+from legal_training.web.deps import DatabaseDep
 
 router = APIRouter()
 SEARCH_WINDOW = 500

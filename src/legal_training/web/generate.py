@@ -16,13 +16,12 @@ from fastapi.responses import HTMLResponse
 
 from legal_training.batches.engine import BatchEngine, BatchStatus
 from legal_training.batches.params import MAX_BATCH_COUNT, QUALITY_MODES
-from legal_training.batches.routes import EngineDep
 from legal_training.catalog import get_catalog
 from legal_training.generation.prompts import MAX_REASONING_INSTRUCTION_CHARS
 from legal_training.providers.registry import ProviderRegistry
-from legal_training.providers.routes import ProviderRegistryDep
 from legal_training.storage.batches import BatchNotFoundError, BatchRepository
 from legal_training.web.common import SessionDep, render
+from legal_training.web.deps import EngineDep, ProviderRegistryDep
 
 router = APIRouter()
 RECENT_FINISHED = 5

@@ -12,13 +12,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from legal_training.api.deps import DatabaseDep
 from legal_training.batches.engine import price_per_million
-from legal_training.batches.routes import EngineDep
 from legal_training.publishing.export import SIMULATOR_PROVIDER
 from legal_training.storage.overview import dataset_overview
 from legal_training.storage.samples import SampleRepository
 from legal_training.web.common import SessionDep, render
+from legal_training.web.deps import DatabaseDep, EngineDep
 
 router = APIRouter()
 RECENT_BATCHES = 5

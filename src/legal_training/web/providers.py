@@ -11,14 +11,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from legal_training.api.deps import DatabaseDep
 from legal_training.providers.budgets import Limit, with_headroom
 from legal_training.providers.registry import ProviderRegistry, ProviderSpec
 from legal_training.providers.router import FailoverRouter
-from legal_training.providers.routes import ProviderRegistryDep
 from legal_training.storage.batches import BatchRepository
 from legal_training.storage.db import Database
 from legal_training.web.common import SessionDep, render
+from legal_training.web.deps import DatabaseDep, ProviderRegistryDep
 
 router = APIRouter()
 ERROR_BATCHES = 20

@@ -12,13 +12,13 @@ import dataclasses
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from legal_training.api.deps import DatabaseDep, SettingsDep
 from legal_training.publishing.export import DATA_FORMATS
 from legal_training.publishing.hub import DEFAULT_REPO_NAME
 from legal_training.publishing.splits import SplitConfig
 from legal_training.storage.pushes import PushRepository
 from legal_training.web.common import FiltersChoiceDep, SessionDep, read_page, render
 from legal_training.web.dataset import export_summary, filter_options
+from legal_training.web.deps import DatabaseDep, SettingsDep
 
 router = APIRouter()
 

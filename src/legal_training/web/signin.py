@@ -7,8 +7,8 @@ import hmac
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from legal_training.api.deps import SettingsDep
 from legal_training.web.common import local_path, redirect, render
+from legal_training.web.deps import SettingsDep
 from legal_training.web.session import SESSION_COOKIE, issue_token, same_origin
 
 router = APIRouter()
