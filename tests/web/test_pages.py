@@ -173,3 +173,51 @@ def test_hostile_text_is_escaped_on_every_page_that_shows_it(
     sample_page = pages[2]
     assert escape(PAYLOADS[0], quote=False) in sample_page or "&lt;script&gt;" in sample_page
     assert 'href="javascript:' not in "".join(pages)
+
+
+def test_the_providers_page_lists_recent_provider_errors_escaped(
+    web: TestClient, database: Database
+) -> None:
+    from legal_training.storage.batches import BatchRepository
+
+    errors = [
+        {
+            "at": "2026-12-01T10:00:00+00:00",
+            "topic": "Contract Law - Formation of Contracts",
+            "category": "RateLimited",
+            "error": "429 from upstream " + PAYLOADS[0],
+            "provider": "groq",
+            "model": "llama-3.3-70b-versatile",
+        }
+    ]
+    with database.write() as session:
+        BatchRepository(session).create(
+            id="batch_1_errors",
+            status="failed",
+            count=5,
+            params={},
+            plan=[],
+            rejected_by_reason={},
+            errors=errors,
+            switches=[],
+        )
+    html = web.get("/providers").text
+    assert "RateLimited" in html and "429 from upstream" in html
+    assert PAYLOADS[0] not in html
+    assert 'href="/batches/batch_1_errors"' in html
+
+
+def test_the_providers_page_shows_learned_limits_and_health(web: TestClient) -> None:
+    from typing import Any
+
+    from legal_training.providers.headers import RateLimitSnapshot, WindowLimit
+
+    app: Any = web.app
+    registry = app.state.provider_registry
+    daily = RateLimitSnapshot(windows=(WindowLimit("requests", "day", 14_400, 14_000),))
+    assert web.portal is not None
+    web.portal.call(registry.budget.observe, "simulator", "simulator-fast", daily)
+    app.state.failover_router.cooldowns.start("simulator", "simulator-large", 120.0)
+    html = web.get("/providers").text
+    assert "14,400 requests/day" in html
+    assert "cooling down" in html and "degraded" in html

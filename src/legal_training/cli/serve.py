@@ -1,4 +1,4 @@
-"""``legal-training serve``: the HTTP API (and, later, the dashboard) on one port."""
+"""``legal-training serve``: the dashboard and the HTTP API on one port."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 5001).")] = None,
 ) -> None:
-    """Run the HTTP API (docs at /docs)."""
+    """Run the dashboard (at /) and the HTTP API (under /api, docs at /docs)."""
     import uvicorn
 
     from legal_training.api.app import create_app
@@ -22,5 +22,7 @@ def serve(
     settings = get_settings()
     bind_host = host or settings.host
     bind_port = port or settings.port
-    console.print(f"Serving on http://{bind_host}:{bind_port} (docs at /docs)")
+    console.print(
+        f"Dashboard on http://{bind_host}:{bind_port}/ (API under /api, docs at /docs)"
+    )
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")

@@ -11,13 +11,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from legal_training.batches.engine import BatchEngine
 from legal_training.providers.budgets import Limit, with_headroom
 from legal_training.providers.registry import ProviderRegistry, ProviderSpec
 from legal_training.providers.router import FailoverRouter
 from legal_training.storage.batches import BatchRepository
-from legal_training.storage.db import Database
 from legal_training.web.common import SessionDep, render
-from legal_training.web.deps import DatabaseDep, ProviderRegistryDep
+from legal_training.web.deps import EngineDep, ProviderRegistryDep
 
 router = APIRouter()
 ERROR_BATCHES = 20
@@ -75,13 +75,16 @@ async def _provider(
     }
 
 
-def recent_errors(db: Database) -> list[dict[str, Any]]:
+def recent_errors(engine: BatchEngine) -> list[dict[str, Any]]:
     """Provider failures recorded by the latest batches, newest first."""
-    with db.read() as session:
-        batches, _ = BatchRepository(session).history(limit=ERROR_BATCHES, offset=0)
+    latest, _ = engine.history(limit=ERROR_BATCHES, offset=0)
+    with engine.db.read() as session:
+        repo = BatchRepository(session)
+        batches = [repo.find(b["batch_id"]) for b in latest if b["error_summary"]["count"]]
     errors = [
         {**error, "batch_id": batch["batch_id"]}
         for batch in batches
+        if batch is not None
         for error in batch.get("errors") or []
         if error.get("provider") or error.get("category") not in (None, "circuit_breaker")
     ]
@@ -91,12 +94,12 @@ def recent_errors(db: Database) -> list[dict[str, Any]]:
 
 @router.get("/providers", response_class=HTMLResponse)
 async def providers_page(
-    request: Request, db: DatabaseDep, registry: ProviderRegistryDep, signed_in: SessionDep
+    request: Request, engine: EngineDep, registry: ProviderRegistryDep, signed_in: SessionDep
 ) -> HTMLResponse:
     failover = getattr(request.app.state, "failover_router", None)
     providers = [await _provider(registry, failover, spec) for spec in registry.specs.values()]
     providers.sort(key=lambda p: (not p["enabled"], p["id"]))
-    errors = await asyncio.to_thread(recent_errors, db)
+    errors = await asyncio.to_thread(recent_errors, engine)
     context = {
         "providers": providers,
         "errors": errors,
