@@ -22,7 +22,5 @@ def serve(
     settings = get_settings()
     bind_host = host or settings.host
     bind_port = port or settings.port
-    console.print(
-        f"Dashboard on http://{bind_host}:{bind_port}/ (API under /api, docs at /docs)"
-    )
+    console.print(f"Dashboard on http://{bind_host}:{bind_port}/ (API under /api, docs at /docs)")
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")

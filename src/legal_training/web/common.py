@@ -10,7 +10,7 @@ topics, citations and error messages are written by models or imports and are un
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -26,7 +26,7 @@ from legal_training import __version__
 from legal_training.catalog.fields import PUBLIC_FILTERS, SampleFilters
 from legal_training.errors import DomainError
 from legal_training.web.deps import SettingsDep
-from legal_training.web.session import SESSION_COOKIE, session_authenticates
+from legal_training.web.session import session_authenticates
 
 #: The six areas, in navigation order: (path, label).
 NAV: tuple[tuple[str, str], ...] = (
@@ -101,7 +101,6 @@ def render(
         "request": request,
         "path": request.url.path,
         "signed_in": signed_in,
-        "has_session_cookie": SESSION_COOKIE in request.cookies,
         **context,
     }
     html = environment().get_template(template).render(values)
@@ -298,7 +297,3 @@ def local_path(value: str | None) -> str:
 def shorten(text: str | None, limit: int = 140) -> str:
     value = " ".join((text or "").split())
     return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def options(values: Sequence[str]) -> list[dict[str, str]]:
-    return [{"value": v, "label": v} for v in values]

@@ -24,13 +24,14 @@ from legal_training.generation.citations import (
     parse_citations,
 )
 from legal_training.publishing.export import SIMULATOR_PROVIDER
+from legal_training.storage.db import Database
 from legal_training.storage.io import EXPORT_FORMATS, IMPORT_FORMATS
 from legal_training.storage.samples import SampleNotFoundError, SampleRepository
 from legal_training.storage.search import SEARCH_FIELDS, SearchQueryError
 from legal_training.web.common import (
     FILTER_NAMES,
+    FilterChoice,
     FiltersChoiceDep,
-    Pager,
     SessionDep,
     read_page,
     render,
@@ -234,10 +235,10 @@ def import_page(request: Request, signed_in: SessionDep) -> HTMLResponse:
     return render(request, "import.html", context, signed_in=signed_in)
 
 
-def export_summary(db: Any, choice: Any) -> dict[str, Any]:
+def export_summary(db: Database, choice: FilterChoice) -> dict[str, Any]:
     """How many samples an export with these filters holds, and how many of them were made by
     the simulator (left out unless asked for)."""
-    filters: SampleFilters = choice.filters
+    filters = choice.filters
     with db.read() as session:
         repo = SampleRepository(session, db.dialect)
         matching = repo.count(filters)
@@ -268,6 +269,3 @@ def export_page(
         "action": "/dataset/export",
     }
     return render(request, "export.html", context, signed_in=signed_in)
-
-
-__all__ = ["Pager", "router", "sample_path"]

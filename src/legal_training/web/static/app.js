@@ -299,6 +299,8 @@
     const current = findCard(batchId);
     if (current) {
       const focused = current.contains(document.activeElement) ? document.activeElement.getAttribute("data-action") : null;
+      // Keep what the reader opened (the rejection reasons) open across refreshes.
+      if (current.querySelector("details[open]")) fresh.querySelector("details")?.setAttribute("open", "");
       current.replaceWith(fresh);
       if (focused) fresh.querySelector('[data-action="' + focused + '"]')?.focus();
     } else if (createIfMissing) {
