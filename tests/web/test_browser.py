@@ -535,16 +535,34 @@ def test_screenshots_of_every_area(
     batch_id = started.json()["batch_id"]
     page.locator(f'#finished-batches .batch-card[data-batch-id="{batch_id}"]').wait_for()
     size = f"{viewport['width']}x{viewport['height']}"
+    running_id = ""
     for area, path in zip(
         AREAS, ("/", "/generate", "/dataset", "/batches", "/publish", "/providers"), strict=True
     ):
+        if area == "Generate":  # from here on, a batch in progress, updated live
+            running = httpx.post(
+                server.base_url + "/api/generate/batch/start", json={"count": 2000}
+            )
+            assert running.status_code == 200, running.text
+            running_id = running.json()["batch_id"]
         page.goto(server.base_url + path)
-        page.wait_for_load_state("networkidle")
+        if area == "Generate":
+            page.locator('#live-state[data-state="open"]').wait_for()
+            page.wait_for_function(
+                "() => Number(document.querySelector('#running-batches"
+                " [data-field=samples_generated]')?.textContent.replace(/,/g, '')) >= 5"
+            )
+        else:
+            page.wait_for_load_state("networkidle")
         if area == "Overview":
             page.get_by_role("heading", name="Quality score").wait_for()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"{area} is {width}px wide at {size}"
         assert screenshot(page, f"{area.lower()}-{size}").stat().st_size > 0
+    stopped = httpx.post(
+        server.base_url + "/api/generate/batch/stop", json={"batch_id": running_id}
+    )
+    assert stopped.status_code == 200, stopped.text
     page.goto(server.base_url + f"/batches/{batch_id}")
     screenshot(page, f"batch-{size}")
     page.goto(server.base_url + "/dataset/samples/" + _first_sample_id(server))
