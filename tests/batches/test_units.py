@@ -6,7 +6,7 @@ import asyncio
 
 from legal_training.batches.circuit import CircuitBreakers, CircuitState
 from legal_training.batches.events import InMemoryEventBus, ProgressEvent, StatusEvent
-from legal_training.batches.planning import build_plan
+from legal_training.batches.planning import build_plan, spread_topics
 from legal_training.catalog import get_catalog
 
 
@@ -70,5 +70,27 @@ def test_plan_covers_every_topic_type_pair_once_and_spreads_consecutive_slots() 
     first = [plan.item(k) for k in range(len(topics))]
     assert len({i.topic for i in first}) == len(topics)
     assert len({i.sample_type for i in first}) == len(types)
-    assert all(i.difficulty == t.default_difficulty for i, t in zip(first, topics, strict=True))
+    defaults = {t.full_name: t.default_difficulty for t in topics}
+    assert all(i.difficulty == defaults[i.topic] for i in first)
     assert set(plan.coverage(len(plan.items) * 2).values()) == {2 * len(types)}
+
+
+def test_a_batch_over_the_whole_catalog_spreads_its_first_samples() -> None:
+    catalog = get_catalog()
+    topics = catalog.filter_topics()
+    plan = build_plan(topics, sample_types=catalog.sample_type_ids(), difficulty=None)
+    by_name = {t.full_name: t for t in topics}
+    first = [by_name[plan.item(k).topic] for k in range(30)]
+    assert {t.jurisdiction for t in first[:4]} == {"uk", "us", "eu", "international"}
+    assert len({t.practice_area for t in first}) >= 20
+    assert len({t.default_difficulty for t in first}) >= 3
+    assert len({plan.item(k).sample_type for k in range(30)}) == len(catalog.sample_type_ids())
+    uk_first = [t for t in first if t.jurisdiction == "uk"]
+    assert len({t.practice_area for t in uk_first}) == len(uk_first)  # no UK area twice yet
+
+
+def test_spreading_keeps_every_topic_once() -> None:
+    topics = get_catalog().filter_topics()
+    spread = spread_topics(topics)
+    assert sorted(t.full_name for t in spread) == sorted(t.full_name for t in topics)
+    assert [t.jurisdiction for t in spread[:8]] == ["uk", "us", "eu", "international"] * 2

@@ -4,7 +4,9 @@ A batch of ``count`` samples has slots ``0 .. count-1``; slot ``k`` asks for ``i
 The item cycle pairs every topic with every sample type exactly once, arranged so that any run
 of consecutive slots spreads over topics first and rotates types per topic; a 12-sample batch
 over 75 topics therefore touches 12 different topics, and a long batch covers every
-topic × type pair evenly. The plan is stored with the batch (``batches.plan``), so a resumed
+topic × type pair evenly. Topics are taken in turn from each jurisdiction and, within it, from
+each practice area, so even the first few samples of a batch over the whole catalog span its
+jurisdictions, areas and (through the topics' default levels) difficulties. The plan is stored with the batch (``batches.plan``), so a resumed
 batch asks for exactly what the unfilled slots asked for before the crash.
 """
 
@@ -70,9 +72,10 @@ def build_plan(
     """Every (topic, type) pair once. Item ``i`` takes topic ``i % T`` and type
     ``(i // T + i % T) % S``: for a fixed topic the ``S`` passes give ``S`` different types,
     and within a pass neighbouring topics get different types. Difficulty is the requested one
-    or the topic's default (the original's behaviour)."""
+    or the topic's default."""
     if not topics or not sample_types:
         raise ValueError("a plan needs topics and sample types")
+    topics = spread_topics(topics)
     n_topics, n_types = len(topics), len(sample_types)
     items: list[PlanItem] = []
     for index in range(n_topics * n_types):
@@ -80,3 +83,24 @@ def build_plan(
         kind = sample_types[(index // n_topics + index % n_topics) % n_types]
         items.append(PlanItem(topic.full_name, difficulty or topic.default_difficulty, kind))
     return BatchPlan(tuple(items))
+
+
+def _round_robin(groups: Sequence[Sequence[Topic]]) -> list[Topic]:
+    """One from each group in turn until every group is used up."""
+    ordered: list[Topic] = []
+    for depth in range(max((len(g) for g in groups), default=0)):
+        ordered.extend(group[depth] for group in groups if depth < len(group))
+    return ordered
+
+
+def spread_topics(topics: Sequence[Topic]) -> list[Topic]:
+    """``topics`` reordered so that neighbours differ in jurisdiction, then in practice area.
+
+    Each jurisdiction's topics are interleaved across its practice areas, and the jurisdictions
+    are interleaved with each other; within a practice area the given order is kept.
+    """
+    by_jurisdiction: dict[str, dict[str, list[Topic]]] = {}
+    for topic in topics:
+        areas = by_jurisdiction.setdefault(topic.jurisdiction, {})
+        areas.setdefault(topic.practice_area, []).append(topic)
+    return _round_robin([_round_robin(list(areas.values())) for areas in by_jurisdiction.values()])
