@@ -6,8 +6,9 @@ of consecutive slots spreads over topics first and rotates types per topic; a 12
 over 75 topics therefore touches 12 different topics, and a long batch covers every
 topic × type pair evenly. Topics are taken in turn from each jurisdiction and, within it, from
 each practice area, so even the first few samples of a batch over the whole catalog span its
-jurisdictions, areas and (through the topics' default levels) difficulties. The plan is stored with the batch (``batches.plan``), so a resumed
-batch asks for exactly what the unfilled slots asked for before the crash.
+jurisdictions, areas and (through the topics' default levels) difficulties. The plan is stored
+with the batch (``batches.plan``), so a resumed batch asks for exactly what the unfilled slots
+asked for before the crash.
 """
 
 from __future__ import annotations
