@@ -564,7 +564,9 @@ class BatchEngine:
             )
         )
         self._publish_progress(run)
-        self._maybe_flush(run)
+        # A rejection was paid for: record it at once, so a crash cannot make the batch look
+        # cheaper than it was (accepted samples record their counters in their own save).
+        self._maybe_flush(run, force=True)
 
     def _on_provider_failure(self, run: _Run, item: PlanItem, outcome: GenerationOutcome) -> None:
         category = outcome.error_category or "ProviderError"
@@ -628,11 +630,11 @@ class BatchEngine:
     def _publish(self, event: BatchEvent) -> None:
         self.bus.publish(event)
 
-    def _maybe_flush(self, run: _Run) -> None:
-        """Persist counters after failures now and then (accepted samples persist them in their
-        own save transaction)."""
+    def _maybe_flush(self, run: _Run, *, force: bool = False) -> None:
+        """Persist counters after failures now and then, or at once with ``force`` (accepted
+        samples persist them in their own save transaction)."""
         now = time.monotonic()
-        if now - run.last_flush >= PROGRESS_FLUSH_S:
+        if force or now - run.last_flush >= PROGRESS_FLUSH_S:
             run.last_flush = now
             task = asyncio.get_running_loop().run_in_executor(
                 None, self._flush, run.batch_id, self._counters(run)
