@@ -37,6 +37,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import cache
 from importlib import resources
 from itertools import pairwise
 from types import MappingProxyType
@@ -81,6 +82,11 @@ class Citation:
     ``key`` is the normalised identity of the authority (``<family>:...``): two citations with
     the same key are the same authority. ``problems`` lists why the citation cannot be real;
     it is empty when the citation is plausible.
+
+    ``own_key`` is this citation's key before parallel citations were merged onto one key (a
+    report of a decision keeps its own report key here, so it can be looked up on its own);
+    ``start`` and ``end`` are its offsets in the parsed text, so callers can read the case name
+    written next to it.
     """
 
     text: str
@@ -89,6 +95,9 @@ class Citation:
     year: int | None
     key: str
     problems: tuple[str, ...]
+    own_key: str = ""
+    start: int = 0
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -171,6 +180,13 @@ class _Instrument:
 
 
 @dataclass(frozen=True)
+class _Pcij:
+    series: str
+    numbers: tuple[int, int]
+    years: tuple[int, int]
+
+
+@dataclass(frozen=True)
 class _Tables:
     courts: Mapping[str, _Court]
     series: Mapping[str, _Series]
@@ -178,11 +194,28 @@ class _Tables:
     us_nominative: tuple[tuple[int, int, int, int], ...]
     us_anchors: tuple[tuple[int, int], ...]
     us_tolerance: int
+    # abbreviation key -> (display abbreviation, first U.S. volume, number of volumes)
+    us_nominative_reporters: Mapping[str, tuple[str, int, int]]
+    us_reporter_ranges: Mapping[str, YearRange]
+    us_reporter_tolerance: int
+    us_public_domain: Mapping[str, int]
+    us_court_overrides: Mapping[str, tuple[YearRange, ...]]
+    uk_court_parentheticals: Mapping[str, tuple[str, YearRange]]
+    eu_ecli_courts: Mapping[str, YearRange]
+    echr_first: int
+    pcij: Mapping[str, _Pcij]
 
 
 def _abbr_key(text: str) -> str:
     """Normalise an abbreviation so ``A.C.``, ``AC`` and ``All E.R. (Comm)`` look things up."""
     return re.sub(r"[\s.()]", "", text.replace("’", "'")).casefold()
+
+
+def _court_key(text: str) -> str:
+    """Normalise a US court abbreviation: ``9th Cir.``, ``9th  Cir`` and ``9TH CIR.`` agree, and
+    ``2nd``/``3rd`` (common in generated text) read as the Bluebook's ``2d``/``3d``."""
+    key = re.sub(r"[\s.,]", "", text).casefold()
+    return re.sub(r"(\d)(?:nd|rd)(?=cir)", r"\1d", key)
 
 
 def _year_range(raw: Sequence[int | None]) -> YearRange:
@@ -237,6 +270,16 @@ def _load_tables() -> _Tables:
         for alias in instrument.aliases:
             instruments[alias] = instrument
     us = raw["us_reports"]
+    nominative: dict[str, tuple[str, int, int]] = {}
+    for row in raw["us_nominative_reporters"]["reporters"]:
+        for alias in (row["abbr"], *row["aliases"]):
+            nominative[_abbr_key(alias)] = (row["abbr"], row["first_us_volume"], row["volumes"])
+    reporter_ranges = raw["us_reporter_ranges"]
+    parentheticals = {
+        _abbr_key(row["code"]): (row["name"], _year_range(row["years"]))
+        for row in raw["uk_court_parentheticals"]["courts"]
+    }
+    ecli = raw["eu_ecli_courts"]
     return _Tables(
         courts=MappingProxyType(courts),
         series=MappingProxyType(series),
@@ -244,6 +287,33 @@ def _load_tables() -> _Tables:
         us_nominative=tuple((a, b, c, d) for a, b, c, d in us["nominative"]),
         us_anchors=tuple((a, y) for a, y in us["anchors"]),
         us_tolerance=int(us["tolerance_years"]),
+        us_nominative_reporters=MappingProxyType(nominative),
+        us_reporter_ranges=MappingProxyType(
+            {k: _year_range(v) for k, v in reporter_ranges["ranges"].items()}
+        ),
+        us_reporter_tolerance=int(reporter_ranges["tolerance_years"]),
+        us_public_domain=MappingProxyType(
+            {row["court"]: int(row["first"]) for row in raw["us_public_domain"]["forms"]}
+        ),
+        us_court_overrides=MappingProxyType(
+            {
+                _court_key(k): tuple(_year_range(r) for r in v)
+                for k, v in raw["us_court_overrides"]["courts"].items()
+            }
+        ),
+        uk_court_parentheticals=MappingProxyType(parentheticals),
+        eu_ecli_courts=MappingProxyType({k: _year_range(v) for k, v in ecli["courts"].items()}),
+        echr_first=int(ecli["echr_first"]),
+        pcij=MappingProxyType(
+            {
+                row["series"]: _Pcij(
+                    row["series"],
+                    (row["numbers"][0], row["numbers"][1]),
+                    (row["years"][0], row["years"][1]),
+                )
+                for row in raw["pcij_series"]["series"]
+            }
+        ),
     )
 
 
@@ -268,6 +338,10 @@ class _Found:
     role: Literal["neutral", "identifier", "report", "other"] = "other"
     series: str = ""
 
+
+# The first year of a span whose real start is unknown or irrelevant (a court checked only
+# against the year it was abolished).
+_NO_START: Final = 1600
 
 _PRIORITY_SPECIFIC: Final = 3
 _PRIORITY_EYECITE: Final = 2
@@ -424,10 +498,30 @@ def _report(
     if square and volume is not None and volume > 9:
         problems.append(f"volume {volume} is implausible for a series organised by year")
     problems.extend(_future(year, today))
+    if family == "uk":
+        problems.extend(_uk_court_problems(m.string, end, year))
     key = f"{family}:report:{abbr}:{year}:{volume or ''}:{page}"
     citation = _make(m.string[m.start() : end], kind, family, year, key, problems)
     priority = _PRIORITY_WEAK if series is None and "." in series_text else _PRIORITY_SPECIFIC
     return _Found(m.start(), end, priority, citation, "report", abbr)
+
+
+_UK_COURT_PAREN_RE: Final = re.compile(r"\s*\((?P<court>[A-Z][A-Za-z ]{0,8}?)\)")
+
+
+def _uk_court_problems(text: str, end: int, year: int) -> list[str]:
+    """``[2015] AC 1 (HL)``: a court named after a report must have sat in the report's year."""
+    m = _UK_COURT_PAREN_RE.match(text, end)
+    if m is None:
+        return []
+    known = _TABLES.uk_court_parentheticals.get(_abbr_key(m["court"]))
+    if known is None:
+        return []
+    name, years = known
+    if _in_range(year, years):
+        return []
+    span = f"until {years[1]}" if years[0] <= _NO_START and years[1] else _span_text(years)
+    return [f"the {name} ({m['court']}) sat {span}; {year} is outside that range"]
 
 
 def _find_bracketed(text: str, today: date) -> list[_Found]:
@@ -461,6 +555,44 @@ _ICJ_RE: Final = re.compile(
     r"\bI\.?\s?C\.?\s?J\.?\s+Rep(?:orts|\.)?\s+(?P<year>\d{4}),?\s+"
     r"(?:p(?:p|age)?\.?\s*|at\s+)(?P<page>\d{1,4})\b"
 )
+
+
+# The PCIJ's series: "(1927) PCIJ Series A No 10", "1927 P.C.I.J. (ser. A) No. 10",
+# "PCIJ Rep Series A/B No 53 (1933)".
+_PCIJ_RE: Final = re.compile(
+    r"(?:(?:\((?P<y1>\d{4})\)|(?P<y2>\d{4}))\s+)?"
+    r"\bP\.?\s?C\.?\s?I\.?\s?J\.?(?:\s+Rep(?:orts|\.)?)?,?\s*"
+    r"(?:\(\s*(?:Series|[Ss]er\.?)\s*(?P<s1>A/B|[ABC])\s*\)|(?:Series|[Ss]er\.?)\s*(?P<s2>A/B|[ABC]))"
+    r",?\s*No\.?\s*(?P<num>\d{1,3})\b(?:,?\s*\((?P<y3>\d{4})\))?"
+)
+
+
+def _find_pcij(text: str, today: date) -> list[_Found]:
+    found: list[_Found] = []
+    for m in _PCIJ_RE.finditer(text):
+        series = _TABLES.pcij[m["s1"] or m["s2"]]
+        number = int(m["num"])
+        raw_year = m["y1"] or m["y2"] or m["y3"]
+        year = int(raw_year) if raw_year else None
+        problems: list[str] = []
+        low, high = series.numbers
+        if not low <= number <= high:
+            problems.append(
+                f"PCIJ Series {series.series} runs from No {low} to No {high}; "
+                f"No {number} does not exist"
+            )
+        if year is not None:
+            problems.extend(_future(year, today))
+            first, last = series.years
+            if not first <= year <= last:
+                problems.append(
+                    f"PCIJ Series {series.series} covers {first}–{last}; "
+                    f"{year} is outside that range"
+                )
+        key = f"intl:pcij:{series.series}:{number}"
+        citation = _make(m[0], "intl_case", "intl", year, key, problems)
+        found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation, "report", "PCIJ"))
+    return found
 
 
 def _find_icj_reports(text: str, today: date) -> list[_Found]:
@@ -732,8 +864,12 @@ def _find_us_statutes(text: str, today: date) -> list[_Found]:
 
 
 # The year of a US case is the last four-digit number of the first parenthetical after the
-# citation, before any ";" (which starts the next case in a string cite).
-_US_YEAR_RE: Final = re.compile(r"[^;()\n]{0,80}?\([^()]{0,80}?\b(?P<year>\d{4})\)")
+# citation, before any ";" (which starts the next case in a string cite); what precedes the
+# date in that parenthetical names the court ("9th Cir.", "S.D.N.Y. Mar. 3,").
+_US_YEAR_RE: Final = re.compile(r"[^;()\n]{0,80}?\((?P<court>[^()]{0,80}?)\b(?P<year>\d{4})\)")
+_PAREN_DATE_RE: Final = re.compile(
+    r"(?:\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*\d{0,2},?\s*)$"
+)
 _US_REPORTS_NAMES: Final = frozenset({"U.S."})
 _S_CT_OFFSET: Final = 1880  # volume N of the Supreme Court Reporter covers about 1880 + N
 _S_CT_TOLERANCE: Final = 2
@@ -760,6 +896,86 @@ def _us_reports_year(volume: int) -> tuple[int, int]:
     return round(estimate) - tol, round(estimate) + tol
 
 
+@cache
+def _us_court_years() -> Mapping[str, tuple[str, tuple[YearRange, ...]]]:
+    """courts-db's dates per court citation string (``"9th Cir."`` → 1891–present).
+
+    A string several courts share gets the union of their dates. Federal courts keep both
+    their start and end dates; a state court's citation string often also named its
+    predecessors, so state courts are checked only against the years they ended (an abolished
+    court cannot decide a case later). ``us_court_overrides`` corrects strings whose courts-db
+    dates are too narrow for how they are cited.
+    """
+    from courts_db import courts  # loaded on first use: a table of 2,800 courts
+
+    table: dict[str, tuple[str, list[YearRange]]] = {}
+    for court in courts:
+        label = court.get("citation_string")
+        if not label:
+            continue
+        federal = court.get("system") == "federal"
+        spans: list[YearRange] = []
+        for dates in court.get("dates") or ():
+            start, end = dates.get("start"), dates.get("end")
+            if not federal:
+                start = None
+                if end is None:
+                    spans = []
+                    break
+            first = int(start[:4]) if start else _NO_START
+            spans.append((first, int(end[:4]) if end else None))
+        if not spans:
+            spans = [(_NO_START, None)]
+        entry = table.setdefault(_court_key(label), (label, []))
+        entry[1].extend(spans)
+    result = {key: (label, tuple(spans)) for key, (label, spans) in table.items()}
+    for key, overridden in _TABLES.us_court_overrides.items():
+        label = result[key][0] if key in result else key
+        result[key] = (label, overridden)
+    return MappingProxyType(result)
+
+
+def _us_court_problems(parenthetical: str, year: int) -> list[str]:
+    """A court named in a US citation's parenthetical must have existed in the year given."""
+    court_text = _PAREN_DATE_RE.sub("", parenthetical).strip(" ,")
+    if not court_text:
+        return []
+    found = _us_court_years().get(_court_key(court_text))
+    if found is None:
+        return []
+    label, spans = found
+    if any(_in_range(year, span) for span in spans):
+        return []
+    when = ", ".join(
+        f"until {span[1]}" if span[0] <= _NO_START and span[1] is not None else _span_text(span)
+        for span in spans
+    )
+    return [f"the court cited as '{label}' sat only {when}; {year} is outside that range"]
+
+
+def _in_range_tolerant(year: int, span: YearRange, tolerance: int) -> bool:
+    start, end = span
+    return start - tolerance <= year and (end is None or year <= end + tolerance)
+
+
+def _nominative_problems(groups: Mapping[str, str], reporter: str, volume: int | None) -> list[str]:
+    """``5 U.S. (1 Cranch) 137``: the nominative volume must be the one the U.S. volume was."""
+    nom_reporter, nom_volume = groups.get("reporter_nominative"), groups.get("volume_nominative")
+    if not nom_reporter or not nom_volume or not nom_volume.isdigit():
+        return []
+    known = _TABLES.us_nominative_reporters.get(_abbr_key(nom_reporter))
+    if known is None or reporter not in _US_REPORTS_NAMES or volume is None:
+        return []
+    abbr, first_us, count = known
+    number = int(nom_volume)
+    if not 1 <= number <= count:
+        return [f"{abbr} has {count} volumes; volume {number} does not exist"]
+    expected = first_us + number - 1
+    if volume != expected:
+        return [f"{number} {abbr} is U.S. Reports volume {expected}, not {volume}"]
+    return []
+
+
 def _us_case_problems(cite: Any, reporter: str, volume: int | None, year: int) -> list[str]:
     problems: list[str] = []
     if reporter in _US_REPORTS_NAMES and volume is not None:
@@ -779,15 +995,21 @@ def _us_case_problems(cite: Any, reporter: str, volume: int | None, year: int) -
     if reporter == "WL" and volume is not None and volume != year:
         problems.append(f"a Westlaw citation's volume is its year ({volume}), not {year}")
         return problems
-    editions = list(getattr(cite, "all_editions", None) or [])
-    if not editions and getattr(cite, "edition_guess", None) is not None:
-        editions = [cite.edition_guess]
-    spans: list[YearRange] = []
-    for edition in editions:
-        start = edition.start.year if edition.start is not None else 1600
-        end = edition.end.year if edition.end is not None else None
-        spans.append((start, end))
-    if spans and not any(_in_range(year, span) for span in spans):
+    tolerance = 0
+    audited = _TABLES.us_reporter_ranges.get(reporter)
+    if audited is not None:
+        spans: list[YearRange] = [audited]
+        tolerance = _TABLES.us_reporter_tolerance
+    else:
+        editions = list(getattr(cite, "all_editions", None) or [])
+        if not editions and getattr(cite, "edition_guess", None) is not None:
+            editions = [cite.edition_guess]
+        spans = []
+        for edition in editions:
+            start = edition.start.year if edition.start is not None else 1600
+            end = edition.end.year if edition.end is not None else None
+            spans.append((start, end))
+    if spans and not any(_in_range_tolerant(year, span, tolerance) for span in spans):
         ranges = ", ".join(_span_text(span) for span in spans)
         problems.append(f"{reporter} covers {ranges}; {year} is outside that range")
     return problems
@@ -835,21 +1057,67 @@ def _us_law(text: str, cite: Any) -> _Found:
     return _Found(start, end, _PRIORITY_EYECITE, citation)
 
 
+# A nominative volume in brackets ("5 U.S. (1 Cranch) 137") is part of how the case is written,
+# not of which case it is: the key drops it, so "5 U.S. 137" is the same authority.
+_NOMINATIVE_IN_KEY_RE: Final = re.compile(r"\s*\(\d+\s+[^()]*\)\s*")
+
+
 def _us_case(text: str, cite: Any, today: date) -> _Found:
     start, end = cite.span()
     groups: Mapping[str, str] = cite.groups
-    reporter = str(groups.get("reporter", ""))
+    reporter = str(groups.get("reporter", "")).strip()
     volume_text = str(groups.get("volume", ""))
     volume = int(volume_text) if volume_text.isdigit() else None
     year_match = _US_YEAR_RE.match(text, end)
     year = int(year_match["year"]) if year_match else None
-    problems: list[str] = []
+    problems: list[str] = _nominative_problems(groups, reporter, volume)
     if year is not None:
         problems.extend(_future(year, today))
         problems.extend(_us_case_problems(cite, reporter, volume, year))
-    key = "us:case:" + re.sub(r"\s+", " ", str(cite.corrected_citation()))
+        if year_match is not None:
+            problems.extend(_us_court_problems(year_match["court"], year))
+    corrected = _NOMINATIVE_IN_KEY_RE.sub(" ", str(cite.corrected_citation()))
+    key = "us:case:" + re.sub(r"\s+", " ", corrected).strip()
     citation = _make(text[start:end], "us_case", "us", year, key, problems)
     return _Found(start, end, _PRIORITY_EYECITE, citation, "report", reporter)
+
+
+def _public_domain_alternatives() -> str:
+    forms = sorted(_TABLES.us_public_domain, key=len, reverse=True)
+    return "|".join(r"\s".join(re.escape(part) for part in form.split()) for form in forms)
+
+
+# "2005 ND 12", "2011 IL App (1st) 101234", "2003-Ohio-1234": the year is the volume.
+_PUBLIC_DOMAIN_RE: Final = re.compile(
+    rf"\b(?P<year>1[89]\d\d|20\d\d)(?P<sep>[\s-])(?P<court>{_public_domain_alternatives()})"
+    r"(?P=sep)(?P<num>\d{1,6})(?![\d/])"
+)
+
+
+def _find_us_public_domain(text: str, today: date) -> list[_Found]:
+    found: list[_Found] = []
+    for m in _PUBLIC_DOMAIN_RE.finditer(text):
+        year = int(m["year"])
+        court = re.sub(r"\s+", " ", m["court"])
+        first = _TABLES.us_public_domain[court]
+        problems = _future(year, today)
+        if year < first:
+            problems.append(
+                f"'{court}' public-domain citations exist only from {first}; {year} is too early"
+            )
+        number = int(m["num"])
+        if number == 0:
+            problems.append("a public-domain citation number must be positive")
+        # A year in a following parenthetical must be the citation's own.
+        after = _US_YEAR_RE.match(text, m.end())
+        if after is not None and int(after["year"]) != year and not after["court"].strip():
+            problems.append(
+                f"a '{year} {court}' citation was decided in {year}, not {after['year']}"
+            )
+        key = f"us:case:{year} {court} {number}"
+        citation = _make(m[0], "us_case", "us", year, key, problems)
+        found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation, "report", court))
+    return found
 
 
 # --------------------------------------------------------------------------------------------
@@ -952,12 +1220,21 @@ def _find_eclis(text: str, today: date) -> list[_Found]:
             country = strict["cc"]
             problems.extend(_future(year, today))
             if country == "EU":
-                if strict["court"] not in {"C", "T", "F"}:
+                years = _TABLES.eu_ecli_courts.get(strict["court"])
+                if years is None:
                     problems.append(f"unknown EU court code '{strict['court']}' (C, T or F)")
-                if year < 1954:
-                    problems.append("the EU courts gave no judgments before 1954")
+                elif not _in_range(year, years):
+                    problems.append(
+                        f"the EU court '{strict['court']}' gave judgments only "
+                        f"{_span_text(years)}; {year} is outside that range"
+                    )
             elif country == "CE":
                 family = "echr"
+                if year < _TABLES.echr_first:
+                    problems.append(
+                        f"the European Court of Human Rights gave its first judgment in "
+                        f"{_TABLES.echr_first}; {year} is too early"
+                    )
             elif country not in _EU_MEMBER_STATES:
                 family = "intl"
         key = f"{family}:ecli:{ecli.upper()}"
@@ -1236,9 +1513,11 @@ def _find_tribunal_cases(text: str, today: date) -> list[_Found]:
 _FINDERS: Final[tuple[Finder, ...]] = (
     _find_bracketed,
     _find_icj_reports,
+    _find_pcij,
     _find_uk_statutes,
     _find_us_statutes,
     _find_us_cases,
+    _find_us_public_domain,
     _find_eu_cases,
     _find_eclis,
     _find_eu_legislation,
@@ -1319,7 +1598,12 @@ def _merge_parallel(text: str, found: list[_Found]) -> list[Citation]:
             a, b = root(previous.citation.key), root(current.citation.key)
             if a != b:
                 alias[b] = a
-    return [replace(f.citation, key=root(f.citation.key)) for f in found]
+    return [
+        replace(
+            f.citation, key=root(f.citation.key), own_key=f.citation.key, start=f.start, end=f.end
+        )
+        for f in found
+    ]
 
 
 def _today(today: date | None) -> date:
