@@ -54,6 +54,7 @@ __all__ = [
     "CitationKind",
     "analyse_citations",
     "citation_family",
+    "instrument_key",
     "parse_citations",
 ]
 
@@ -524,6 +525,13 @@ def _uk_court_problems(text: str, end: int, year: int) -> list[str]:
     return [f"the {name} ({m['court']}) sat {span}; {year} is outside that range"]
 
 
+# Scottish reports put the year first without brackets: "1932 SC (HL) 31", "1990 SLT 1".
+_SCOTS_RE: Final = re.compile(
+    r"\b(?P<y1>1[89]\d\d|20\d\d)(?P<y2>(?!))?(?P<vol>(?!))?(?P<lr>(?!))?\s+"
+    r"(?P<series>SC\s?\((?:HL|PC)\)|SC|SLT|SCLR|JC)\s+(?P<page>\d{1,5})(?![\d/])"
+)
+
+
 def _find_bracketed(text: str, today: date) -> list[_Found]:
     found: list[_Found] = []
     for m in _SQUARE_RE.finditer(text):
@@ -541,6 +549,10 @@ def _find_bracketed(text: str, today: date) -> list[_Found]:
             citation = _make(m[0], "uk_neutral", "uk", year, key, problems)
             found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation, "neutral"))
             continue
+        found.append(_report(m, series, series_text, square=True, today=today))
+    for m in _SCOTS_RE.finditer(text):
+        series_text = re.sub(r"\s+", " ", m["series"]).strip()
+        series = _TABLES.series.get(_abbr_key(series_text))
         found.append(_report(m, series, series_text, square=True, today=today))
     for m in _ROUND_RE.finditer(text):
         series_text = re.sub(r"\s+", " ", m["series"]).strip()
@@ -615,7 +627,12 @@ def _find_icj_reports(text: str, today: date) -> list[_Found]:
 _CAP: Final = r"[A-Z][A-Za-z'’\-]*"
 _CONNECTOR: Final = r"(?:of|and|the|for|to|from|in|on|with|by|at|&)"
 _NAME_PAREN: Final = r"\([A-Z][^()\n]{0,80}\)"
-_ACT_NAME: Final = rf"{_CAP}(?:\s+(?:{_CAP}|{_CONNECTOR}|{_NAME_PAREN}))*?"
+_ACT_NAME: Final = (
+    rf"{_CAP}(?:\s+(?:{_CAP}|{_CONNECTOR}|{_NAME_PAREN}))*?"
+    # A title listing its subjects: "Domestic Violence, Crime and Victims Act 2004".
+    rf"|{_CAP}(?:\s+{_CAP})*(?:,\s+{_CAP}(?:\s+{_CAP})*)+\s+and\s+{_CAP}"
+    rf"(?:\s+(?:{_CAP}|{_CONNECTOR}|{_NAME_PAREN}))*?"
+)
 _PROVISION_WORD: Final = (
     r"(?:ss?\.?|[Ss]ections?|[Ss]ec\.|regs?\.?|[Rr]egulations?|rr?\.?|[Rr]ules?|paras?\.?|"
     r"Sch(?:ed(?:ule)?)?\.?|[Aa]rts?\.?|[Aa]rticles?|Part)"
@@ -627,7 +644,7 @@ _LEADING_PROVISION: Final = (
 )
 _TRAILING_PROVISION: Final = rf"(?:,?\s+(?P<tw>{_PROVISION_WORD})\s*(?P<tn>{_PROVISION_NUM}))?"
 _UK_ACT_RE: Final = re.compile(
-    rf"\b{_LEADING_PROVISION}(?P<name>{_ACT_NAME})\s+(?P<type>Act|Regulations|Rules)\s+"
+    rf"\b{_LEADING_PROVISION}(?P<name>{_ACT_NAME})\s+(?P<type>Act|Regulations|Rules|Order)\s+"
     rf"(?P<year>\d{{4}})\b{_TRAILING_PROVISION}"
 )
 _US_ACT_RE: Final = re.compile(
@@ -772,7 +789,8 @@ _AMENDMENT_RE: Final = re.compile(
 )
 _DEL_RE: Final = re.compile(
     r"\b(?:(?P<title>\d{1,2})\s+Del\.\s?C(?:\.|ode)(?:\s?Ann\.)?|"
-    r"Del\.\s?Code\s?Ann\.?\s*,?\s*tit\.\s*(?P<title2>\d{1,2}),?|DGCL)\s*§+\s*(?P<sec>\d+[a-z]?)"
+    r"Del\.\s?Code\s?Ann\.?\s*,?\s*tit\.\s*(?P<title2>\d{1,2}),?|DGCL)\s*§+\s*"
+    r"(?P<sec>\d+(?:-\d+)?[a-z]?)"
 )
 # Restatements are secondary authority but cited like codes, by section; they are reported as
 # "us_statute", the nearest kind.
@@ -875,7 +893,10 @@ _S_CT_OFFSET: Final = 1880  # volume N of the Supreme Court Reporter covers abou
 _S_CT_TOLERANCE: Final = 2
 # eyecite is skipped unless something US-shaped appears: US reporters carry a period ("U.S.",
 # "F.3d", "S. Ct.") or are Westlaw numbers; UK and EU reports normally do not.
-_EYECITE_HINT_RE: Final = re.compile(r"\d\s+[A-Z][A-Za-z]*\.|\d\s+WL\b|§")
+_EYECITE_HINT_RE: Final = re.compile(
+    r"\d\s+[A-Z][A-Za-z]*(?:\s[A-Z][A-Za-z]*)?\.|\d\s+WL\b|§|"
+    r"\d\s+(?:Cranch|Black|Dall|Wheat|Pet|How|Wall)\b"
+)
 
 
 def _us_reports_year(volume: int) -> tuple[int, int]:
@@ -1050,11 +1071,40 @@ def _find_us_cases(text: str, today: date) -> list[_Found]:
 
 
 def _us_law(text: str, cite: Any) -> _Found:
-    """A state code or other statute eyecite knows and our own patterns do not."""
+    """A state code or other statute eyecite knows and our own patterns do not.
+
+    The key is the citation as written, without subsections: eyecite's own normalised form
+    and groups vary between runs for codes with several spellings (it sometimes drops the
+    subject, "N.Y. Gen. Oblig. Law" becoming "N.Y. Law"), and a key must not.
+    """
     start, end = cite.span()
-    key = "us:law:" + re.sub(r"\s+", " ", str(cite.corrected_citation())).casefold()
+    written = re.sub(r"(?:\s*\([A-Za-z0-9]{1,4}\))+$", "", text[start:end])
+    key = "us:law:" + re.sub(r"\s+", " ", written).strip().casefold()
     citation = _make(text[start:end], "us_statute", "us", None, key, [])
     return _Found(start, end, _PRIORITY_EYECITE, citation)
+
+
+@cache
+def _reporter_spellings() -> Mapping[str, str]:
+    """reporters-db's spellings of each reporter ("F. 3d", "F3d") → its standard abbreviation
+    ("F.3d"); a spelling two reporters share resolves to the alphabetically first, so keys
+    never depend on the order eyecite happens to try them."""
+    from reporters_db import REPORTERS  # loaded with eyecite already; read once
+
+    table: dict[str, str] = {}
+    for reporters in REPORTERS.values():
+        for reporter in reporters:
+            pairs = [(name, name) for name in reporter["editions"]]
+            pairs += list(reporter.get("variations", {}).items())
+            for spelling, standard in pairs:
+                key = _abbr_key(spelling)
+                if key not in table or standard < table[key]:
+                    table[key] = standard
+    return MappingProxyType(table)
+
+
+def _canonical_reporter(reporter: str) -> str:
+    return _reporter_spellings().get(_abbr_key(reporter), re.sub(r"\s+", " ", reporter.strip()))
 
 
 # A nominative volume in brackets ("5 U.S. (1 Cranch) 137") is part of how the case is written,
@@ -1076,8 +1126,12 @@ def _us_case(text: str, cite: Any, today: date) -> _Found:
         problems.extend(_us_case_problems(cite, reporter, volume, year))
         if year_match is not None:
             problems.extend(_us_court_problems(year_match["court"], year))
-    corrected = _NOMINATIVE_IN_KEY_RE.sub(" ", str(cite.corrected_citation()))
-    key = "us:case:" + re.sub(r"\s+", " ", corrected).strip()
+    page = str(groups.get("page", "")).strip()
+    if volume_text and page:
+        key = f"us:case:{volume_text} {_canonical_reporter(reporter)} {page}"
+    else:
+        corrected = _NOMINATIVE_IN_KEY_RE.sub(" ", str(cite.corrected_citation()))
+        key = "us:case:" + re.sub(r"\s+", " ", corrected).strip()
     citation = _make(text[start:end], "us_case", "us", year, key, problems)
     return _Found(start, end, _PRIORITY_EYECITE, citation, "report", reporter)
 
@@ -1128,7 +1182,7 @@ _DASH: Final = r"[-‑–]"
 _EU_NO: Final = rf"(?:[CTF]\s?{_DASH}\s?)?\d{{1,4}}/\d{{2}}(?![\d/])(?:\s?P\b)?"
 _EU_CASE_RE: Final = re.compile(
     rf"(?:\b(?P<word>(?:Joined\s+)?Cases?)\s+)?(?<![\w/\-‑–])(?P<first>{_EU_NO})"
-    rf"(?P<rest>(?:\s*(?:,|and|&)\s*(?:Case\s+)?(?:[CTF]\s?{_DASH}\s?)\d{{1,4}}/\d{{2}}"
+    rf"(?P<rest>(?:\s*(?:,|and|&|to)\s*(?:Case\s+)?(?:[CTF]\s?{_DASH}\s?)?\d{{1,4}}/\d{{2}}"
     rf"(?![\d/])(?:\s?P\b)?)*)"
 )
 _EU_NO_PARTS_RE: Final = re.compile(
@@ -1183,6 +1237,31 @@ def _find_eu_cases(text: str, today: date) -> list[_Found]:
             problems.extend(_eu_case_number(other[0], today)[2])
         problems.extend(_future(year, today))
         citation = _make(m[0], "eu_case", "eu", year, f"eu:case:{number}", problems)
+        found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation, "identifier"))
+    return found
+
+
+# Commission competition and state aid cases: "Case AT.39740", "COMP/C-3/37.792" (the same
+# register, older style), mergers "Case M.7932" / "COMP/M.4439", state aid "SA.38373".
+_EU_COMMISSION_RE: Final = re.compile(
+    r"\b(?:Case\s+)?(?P<register>AT\.|(?:COMP|IV)/(?:[A-Z]-?\d/)?(?P<old_merger>M\.)?|M\.|SA\.)"
+    r"\s?(?P<num>\d{1,2}\.?\d{3})\b"
+)
+
+
+def _find_eu_commission_cases(text: str, today: date) -> list[_Found]:
+    del today  # a register number carries no year
+    found: list[_Found] = []
+    for m in _EU_COMMISSION_RE.finditer(text):
+        register = m["register"]
+        if register == "SA.":
+            kind = "stateaid"
+        elif register == "M." or m["old_merger"]:
+            kind = "merger"
+        else:
+            kind = "comp"
+        key = f"eu:{kind}:{int(m['num'].replace('.', ''))}"
+        citation = _make(m[0], "eu_case", "eu", None, key, [])
         found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation, "identifier"))
     return found
 
@@ -1362,6 +1441,17 @@ def _article_suffix(nums: str) -> str:
     return f":art{number if number is not None else main}"
 
 
+def instrument_key(name: str) -> str | None:
+    """The key of a treaty or named instrument cited by its title alone ("Treaty on the
+    Functioning of the European Union", "UNCLOS"), or ``None`` for a name the tables do not
+    know. Running text needs an article to count as a citation; the authority index also
+    lists instruments as a whole."""
+    instrument = _TABLES.instruments.get(re.sub(r"\s+", " ", name.strip()))
+    if instrument is None:
+        return None
+    return instrument.legislation_key or f"{instrument.family}:treaty:{instrument.key}"
+
+
 def _find_treaties(text: str, today: date) -> list[_Found]:
     del today  # instrument years come from the table, never from the text
     found: list[_Found] = []
@@ -1391,6 +1481,15 @@ _WTO_RE: Final = re.compile(
     r"\bWT/DS(?P<num>\d{1,4})/(?P<doc>AB/RW?|RW?|ARB|\d{1,3})(?:/[A-Z]{3})?(?:/Add\.\d+)?"
     r"(?![\w/])"
 )
+# The European Court of Human Rights' own reports before 1996: "Series A no. 161",
+# "(1989) Series A no 161", "Series A no. 145-B". Not the PCIJ's Series A, which names the PCIJ.
+_ECHR_SERIES_A_RE: Final = re.compile(
+    r"(?:\((?P<y1>\d{4})\)\s+)?(?<!PCIJ )(?<!P\.C\.I\.J\. )\bSeries\s+A\s*,?\s+[Nn]o\.?\s*"
+    r"(?P<num>\d{1,3})(?:-(?P<part>[A-Z]))?\b(?:,?\s*\((?P<y2>\d{4})\)(?!\s*\d))?"
+)
+_ECHR_SERIES_A_YEARS: Final = (1960, 1999)
+# WTO General Council and Ministerial decisions: "WT/L/432" (China's accession protocol).
+_WTO_DECISION_RE: Final = re.compile(r"\bWT/L/(?P<num>\d{1,4})\b")
 _ICSID_RE: Final = re.compile(
     r"\bICSID\s+Case\s+No\.?\s*(?P<type>ARB(?:\(AF\))?|ADHOC(?:\(AF\))?|ADM|CONC(?:\(AF\))?|UNCT)"
     r"/(?P<yy>\d{2})/(?P<num>\d{1,3})\b"
@@ -1456,6 +1555,23 @@ def _find_tribunal_cases(text: str, today: date) -> list[_Found]:
         number = int(m["num"])
         problems = [] if number > 0 else ["a WTO dispute number must be positive"]
         found.append(_international(m, f"intl:wto:DS{number}:{m['doc']}", None, problems))
+    for m in _ECHR_SERIES_A_RE.finditer(text):
+        raw_year = m["y1"] or m["y2"]
+        year = int(raw_year) if raw_year else None
+        problems = []
+        first, last = _ECHR_SERIES_A_YEARS
+        if year is not None and not first <= year <= last:
+            problems.append(
+                f"the ECtHR's Series A reports judgments of {first}–{last}; {year} is outside"
+            )
+        number = int(m["num"])
+        if number == 0:
+            problems.append("a Series A number must be positive")
+        key = f"echr:series-a:{number}{m['part'] or ''}"
+        citation = _make(m[0], "intl_case", "echr", year, key, problems)
+        found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation, "report", "Series A"))
+    for m in _WTO_DECISION_RE.finditer(text):
+        found.append(_international(m, f"intl:wto:L/{int(m['num'])}", None, []))
     for m in _ICSID_RE.finditer(text):
         yy = int(m["yy"])
         year = 1900 + yy if yy >= 65 else 2000 + yy
@@ -1519,6 +1635,7 @@ _FINDERS: Final[tuple[Finder, ...]] = (
     _find_us_cases,
     _find_us_public_domain,
     _find_eu_cases,
+    _find_eu_commission_cases,
     _find_eclis,
     _find_eu_legislation,
     _find_treaties,
@@ -1630,18 +1747,25 @@ def _first_per_key(citations: Iterable[Citation]) -> tuple[Citation, ...]:
 
 
 def analyse_citations(
-    text: str, *, jurisdiction: str, today: date | None = None
+    text: str,
+    *,
+    jurisdiction: str,
+    today: date | None = None,
+    citations: Sequence[Citation] | None = None,
 ) -> CitationAnalysis:
     """Count the distinct plausible authorities in ``text`` and those acceptable for
     ``jurisdiction`` (see ``ACCEPTED_FAMILIES``), and list the foreign and implausible ones.
 
-    Raises ``ValueError`` for a jurisdiction outside ``ACCEPTED_FAMILIES``.
+    ``citations`` may pass in :func:`parse_citations` of the same text when the caller has
+    parsed it already. Raises ``ValueError`` for a jurisdiction outside ``ACCEPTED_FAMILIES``.
     """
     accepted = ACCEPTED_FAMILIES.get(jurisdiction)
     if accepted is None:
         valid = ", ".join(sorted(ACCEPTED_FAMILIES))
         raise ValueError(f"unknown jurisdiction {jurisdiction!r}; expected one of {valid}")
-    citations = tuple(parse_citations(text, today=today))
+    if citations is None:
+        citations = parse_citations(text, today=today)
+    citations = tuple(citations)
     plausible = [c for c in citations if not c.problems]
     return CitationAnalysis(
         citations=citations,
