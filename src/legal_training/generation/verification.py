@@ -1,0 +1,501 @@
+"""Verify the authorities a text cites against the bundled index.
+
+Every distinct authority a text cites (parallel citations of one decision count once) gets
+one status:
+
+``verified``
+    the index knows the citation, and the case name written next to it (when there is one)
+    fits the indexed name; for legislation, the provision cited exists.
+``mismatch``
+    the citation is known but the text pins it on a different case, year or court ("Smith v
+    Jones [1932] AC 562"), or the text names a known case with a citation that is not its
+    own ("Donoghue v Stevenson [1932] AC 563"). This is what a misattribution looks like.
+``unverified``
+    well formed and plausible, but not in the index. Real law the index does not cover looks
+    like this, and so does a well-formed fabrication; the policy decides what that is worth.
+``implausible``
+    the citation cannot be real: the parser's plausibility rules flag it, or the index knows
+    the instrument and the provision cited does not exist ("Companies Act 2006, s 1400").
+
+The verifier never reads anything but the text and the index, and it is cheap: one parse
+(shared with the gate's other citation checks) and a few dictionary and rapidfuzz look-ups
+per authority.
+
+"A citation that is not its own" is judged conservatively, because a name can be shared: two
+decisions of one case (Court of Appeal and House of Lords), "Brown v Board of Education" I and
+II, "R v Brown" in dozens of years. A known name flags a citation as a mismatch only when the
+citation is in a series the case is indexed in, in the same year or at the same volume or
+page (a different page of the same report is a wrong page, a different year with the same
+page a wrong year), and the name is distinctive (not "R v Smith" or "Commission v Italy").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final, Literal
+
+from legal_training.generation.authorities import (
+    Authority,
+    AuthorityIndex,
+    get_authority_index,
+    is_generic_name,
+    name_fit,
+    split_provision,
+)
+from legal_training.generation.citations import Citation, citation_family, parse_citations
+
+__all__ = [
+    "CITATION_POLICIES",
+    "DEFAULT_CITATION_POLICY",
+    "VERIFICATION_STATUSES",
+    "AuthorityVerdict",
+    "CitationPolicy",
+    "Verification",
+    "VerificationStatus",
+    "case_name_near",
+    "policy_failures",
+    "verify_citations",
+]
+
+VerificationStatus = Literal["verified", "mismatch", "unverified", "implausible"]
+VERIFICATION_STATUSES: Final[tuple[VerificationStatus, ...]] = (
+    "verified",
+    "mismatch",
+    "unverified",
+    "implausible",
+)
+
+CitationPolicy = Literal["standard", "verified_only", "plausible"]
+CITATION_POLICIES: Final[tuple[str, ...]] = ("standard", "verified_only", "plausible")
+DEFAULT_CITATION_POLICY: Final[CitationPolicy] = "standard"
+
+# A written name fits an indexed one at this score (rapidfuzz, 0-100; see name_similarity).
+NAME_FITS: Final = 70.0
+# A written name identifies an indexed case (to catch "a known name, a citation not its own").
+NAME_IDENTIFIES: Final = 90.0
+
+_STATUS_RANK: Final[Mapping[str, int]] = {
+    "implausible": 3,
+    "mismatch": 2,
+    "verified": 1,
+    "unverified": 0,
+}
+
+
+@dataclass(frozen=True)
+class AuthorityVerdict:
+    """The status of one distinct authority, with what it was matched to and why."""
+
+    citation: Citation
+    status: VerificationStatus
+    authority: Authority | None
+    name: str | None
+    reason: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"citation": self.citation.text, "status": self.status}
+        if self.name:
+            out["name"] = self.name
+        if self.authority is not None:
+            out["authority"] = self.authority.id
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Every authority of one text with its status."""
+
+    verdicts: tuple[AuthorityVerdict, ...]
+
+    def count(self, status: VerificationStatus) -> int:
+        return sum(1 for v in self.verdicts if v.status == status)
+
+    def with_status(self, status: VerificationStatus) -> list[AuthorityVerdict]:
+        return [v for v in self.verdicts if v.status == status]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {status: self.count(status) for status in VERIFICATION_STATUSES}
+
+
+# -- case names next to a citation ---------------------------------------------------------------
+
+# Abbreviations that end in a period inside case names and citations, so ". " after them does
+# not end a sentence ("Brown v. Bd. of Educ.", "Int'l Shoe Co. v. Washington"); initials and
+# dotted capitals ("U.S.", "N.Y.") too.
+_ABBREVIATIONS: Final = frozenset(
+    {
+        "v", "vs", "co", "inc", "corp", "ltd", "bd", "educ", "dep't", "dept", "no", "nos",
+        "ass'n", "int'l", "nat'l", "mfg", "bros", "ry", "st", "ct", "cir", "app", "supp", "jr",
+        "sr", "mr", "mrs", "dr", "cf", "ed", "ch", "div", "comm'n", "sec", "gov't", "dist",
+        "cnty", "twp", "mun", "elec", "tel", "sys", "ins", "fed", "admin", "prods", "indus",
+        "mkt", "sav", "litig", "auth", "hosp", "univ", "envtl", "transp", "pub", "rel", "al",
+        "e.g", "i.e", "u.s", "n.y", "r.r", "dev", "mgmt", "serv", "servs", "fin", "grp",
+    }
+)  # fmt: skip
+_LAST_WORD_RE: Final = re.compile(r"(\S+)$")
+_DOTTED_CAPITALS_RE: Final = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")
+_SENTENCE_END_RE: Final = re.compile(r"[.!?:]\s+(?=[A-Z(\"'“‘*_])")
+_HARD_BREAK_RE: Final = re.compile(r"[\n;]|\s[-–—]\s|\(\s*(?:see|cf)\b", re.IGNORECASE)
+_V_RE: Final = re.compile(r"\s(?:v|vs|versus)\.?\s", re.IGNORECASE)
+_NAME_WORD_RE: Final = re.compile(r"[A-Z0-9][\w'’.&\-]*|\([^()]{1,60}\)")
+_CONNECTORS: Final = frozenset(
+    {"of", "the", "and", "for", "&", "de", "la", "du", "van", "von", "der", "den", "des", "del",
+     "di", "da", "ex", "parte", "re", "rel.", "on", "application", "in", "plc", "ltd", "sa",
+     "ag", "en", "y", "e", "und", "et", "al.", "behalf"}
+)  # fmt: skip
+_LEAD_WORDS: Final = frozenset(
+    {"in", "see", "cf", "also", "applying", "following", "per", "under", "and", "the", "as",
+     "but", "while", "whereas", "e.g.", "eg", "contrast", "compare", "citing", "quoting",
+     "accord", "affirming", "aff'd", "rev'd", "where", "when", "unlike", "like", "after",
+     "since", "thus", "here", "there"}
+)  # fmt: skip
+_TRAILING_JUNK_RE: Final = re.compile(r"[\s,*_:\"“”'‘’(\[]+$")
+_LEADING_JUNK_RE: Final = re.compile(r"^[\s,*_:\"“”'‘’)\]]+")
+_MAX_NAME_GAP: Final = 4
+
+
+def _segment_start(text: str, start: int, floor: int) -> int:
+    """Where the clause holding the citation at ``start`` begins: after the previous
+    citation, a line break, a ";" or a sentence end that is not an abbreviation's period."""
+    low = max(floor, start - 240)
+    window = text[low:start]
+    cut = 0
+    for m in _HARD_BREAK_RE.finditer(window):
+        cut = max(cut, m.end())
+    for m in _SENTENCE_END_RE.finditer(window):
+        if window[m.start()] == "." and _is_abbreviation(window[: m.start()]):
+            continue
+        cut = max(cut, m.end())
+    return low + cut
+
+
+def _is_abbreviation(before: str) -> bool:
+    last = _LAST_WORD_RE.search(before)
+    if last is None:
+        return False
+    word = last[1].lstrip("(\"“'‘*_")
+    return word.casefold() in _ABBREVIATIONS or bool(_DOTTED_CAPITALS_RE.match(word))
+
+
+def _is_name_run(text: str) -> bool:
+    """Whether every word of ``text`` can belong to a case name (capitalised words, brackets,
+    connectors), so "Stevenson the court held" is not a party."""
+    for token in re.finditer(r"\([^()]*\)|\S+", text):
+        word = token[0].strip(',*_"“”')
+        if word and not (_NAME_WORD_RE.fullmatch(word) or word.casefold() in _CONNECTORS):
+            return False
+    return True
+
+
+def _words_backward(segment: str) -> str:
+    """The run of name words (capitalised words, connectors, brackets) at the end of
+    ``segment``, stopping at the first ordinary lower-case word."""
+    tokens = list(re.finditer(r"\([^()]*\)|\S+", segment))
+    kept_from = len(tokens)
+    for index in range(len(tokens) - 1, -1, -1):
+        word = tokens[index][0].strip(',*_"“”')
+        if not word:
+            continue
+        if _NAME_WORD_RE.fullmatch(word) or word.casefold() in _CONNECTORS:
+            kept_from = index
+            continue
+        break
+    if kept_from == len(tokens):
+        return ""
+    run = segment[tokens[kept_from].start() :]
+    words = run.split()
+    while words and words[0].casefold().strip(",") in _LEAD_WORDS | _CONNECTORS - {"re"}:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _clean_name(name: str) -> str | None:
+    name = _TRAILING_JUNK_RE.sub("", _LEADING_JUNK_RE.sub("", name)).strip()
+    name = re.sub(r"\s+", " ", name)
+    return name if re.search(r"[A-Za-z]{2}", name) else None
+
+
+def _name_before(text: str, start: int, floor: int) -> str | None:
+    segment = text[_segment_start(text, start, floor) : start]
+    if not segment.strip():
+        return None
+    separators = list(_V_RE.finditer(segment))
+    if separators:
+        sep = separators[-1]
+        second = _TRAILING_JUNK_RE.sub("", segment[sep.end() :])
+        first = _words_backward(segment[: sep.start()])
+        if first and second and len(second) <= 160 and _is_name_run(second):
+            return _clean_name(f"{first} v {second}")
+    tail = _TRAILING_JUNK_RE.sub("", segment)
+    if len(segment) - len(tail) > _MAX_NAME_GAP:
+        return None
+    return _clean_name(_words_backward(tail))
+
+
+# "Case C-131/12 Google Spain SL v AEPD, EU:C:2014:317": an EU case number comes before its name.
+_NAME_AFTER_RE: Final = re.compile(
+    r"\s*,?\s*(?!ECLI|EU:|[CTF]-\d)(?P<name>[A-Z][\w'’.&\-]*(?:\s+(?:[A-Z(][\w'’.&\-()]*|v|vs|and|of|the|de|du|"
+    r"la|für|van|von|der|del|di|da|&)\.?)*)"
+)
+
+
+def _name_after(text: str, end: int) -> str | None:
+    m = _NAME_AFTER_RE.match(text, end)
+    if m is None:
+        return None
+    name = m["name"]
+    # Stop at an ECLI or a report that follows the name.
+    name = re.split(r"\s\(?(?:ECLI|EU:|\[\d{4}\]|\(\d{4}\))", name)[0]
+    return _clean_name(name)
+
+
+def case_name_near(text: str, citation: Citation, *, floor: int = 0) -> str | None:
+    """The case name the text writes with ``citation``, or ``None``.
+
+    Before the citation for reports, neutral citations and US reporters ("Donoghue v
+    Stevenson [1932] AC 562", "Miranda v. Arizona, 384 U.S. 436"); after it for an EU case
+    number ("Case C-131/12 Google Spain") when nothing stands before it. ``floor`` is where
+    the previous citation ended, so a string citation's names are not mixed up.
+    """
+    before = _name_before(text, citation.start, floor)
+    if citation.own_key.startswith("eu:case:") and (before is None or " v " not in before):
+        after = _name_after(text, citation.end)
+        if after is not None and (before is None or " v " in after):
+            return after
+    return before
+
+
+# -- one authority --------------------------------------------------------------------------------
+
+_REPORT_KEY_RE: Final = re.compile(
+    r"^(?P<family>\w+):report:(?P<series>[^:]+):(?P<year>\d{4}):(?P<volume>[^:]*):(?P<page>.+)$"
+)
+_NEUTRAL_KEY_RE: Final = re.compile(r"^uk:neutral:(?P<court>[^:]+):(?P<year>\d{4}):(?P<num>\d+)$")
+_US_KEY_RE: Final = re.compile(r"^us:case:(?P<volume>\d+) (?P<series>.+?) (?P<page>\S+)$")
+_EU_KEY_RE: Final = re.compile(r"^eu:case:(?P<series>[CTF]?)-?(?P<num>\d+)/(?P<year>\d{2})$")
+_ECLI_KEY_RE: Final = re.compile(
+    r"^\w+:ecli:ECLI:(?P<series>[A-Z]{2}:[A-Z0-9]+):(?P<year>\d{4}):(?P<num>.+)$"
+)
+
+# Circuits in a US parenthetical ("9th Cir.") and in an indexed court name ("Court of Appeals
+# for the Ninth Circuit").
+_ORDINALS: Final[Mapping[str, str]] = {
+    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
+    "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10", "eleventh": "11",
+}  # fmt: skip
+_CIRCUIT_RE: Final = re.compile(
+    r"\b(?:(?P<num>\d{1,2})(?:st|nd|rd|th|d)?|(?P<word>first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth|eleventh)|(?P<dc>d\.?\s?c\.?|district of columbia)|"
+    r"(?P<fed>fed\.?|federal))\s+cir(?:cuit|\.)?",
+    re.IGNORECASE,
+)
+_US_PAREN_RE: Final = re.compile(r"[^;()\n]{0,80}?\((?P<court>[^()]{0,80}?)\b\d{4}\)")
+_UK_COURT_PAREN_RE: Final = re.compile(r"\s*\((?P<court>HL|UKSC|CA|PC|SC)\)")
+_UK_COURT_WORDS: Final[Mapping[str, tuple[str, ...]]] = {
+    "HL": ("house of lords",),
+    "UKSC": ("supreme court",),
+    "SC": ("supreme court",),
+    "CA": ("court of appeal",),
+    "PC": ("privy council",),
+}
+
+
+def _circuit(text: str) -> str | None:
+    m = _CIRCUIT_RE.search(text)
+    if m is None:
+        if re.search(r"supreme court of the united states|u\.?s\.? supreme court", text, re.I):
+            return "scotus"
+        return None
+    if m["num"]:
+        return m["num"]
+    if m["word"]:
+        return _ORDINALS[m["word"].casefold()]
+    return "dc" if m["dc"] else "fed"
+
+
+def _court_mismatch(text: str, citation: Citation, authority: Authority) -> str | None:
+    """A court named next to the citation that is not the indexed court."""
+    court = (authority.court or "").casefold()
+    if not court:
+        return None
+    if citation.own_key.startswith("us:case:"):
+        m = _US_PAREN_RE.match(text, citation.end)
+        if m is None or not m["court"].strip():
+            return None
+        written, known = _circuit(m["court"]), _circuit(court)
+        if written is not None and known is not None and written != known:
+            written_court = m["court"].strip()
+            return f"cited as a {written_court} decision; it was decided by the {authority.court}"
+        return None
+    if citation.own_key.startswith("uk:"):
+        m = _UK_COURT_PAREN_RE.match(text, citation.end)
+        if m is None:
+            return None
+        words = _UK_COURT_WORDS[m["court"]]
+        if not any(word in court for word in words):
+            return f"cited as ({m['court']}); it was decided by the {authority.court}"
+    return None
+
+
+def _identity(key: str) -> tuple[str, str, str, str] | None:
+    """``(series, year, volume, page)`` of a report-like key, for comparing two citations of
+    one series; ``None`` for keys that are not reports."""
+    if m := _REPORT_KEY_RE.match(key):
+        return (f"{m['family']}:{m['series']}", m["year"], m["volume"], m["page"])
+    if m := _NEUTRAL_KEY_RE.match(key):
+        return (f"neutral:{m['court']}", m["year"], "", m["num"])
+    if m := _US_KEY_RE.match(key):
+        return (f"us:{m['series']}", "", m["volume"], m["page"])
+    if m := _EU_KEY_RE.match(key):
+        return (f"eu:{m['series']}", m["year"], "", m["num"])
+    if m := _ECLI_KEY_RE.match(key):
+        return (f"ecli:{m['series']}", m["year"], "", m["num"])
+    return None
+
+
+def _not_its_own(citation: Citation, authority: Authority, *, needed: int) -> str | None:
+    """Why ``citation`` cannot be one of ``authority``'s own citations although it is in a
+    series the authority is indexed in and agrees with one of them on ``needed`` of year,
+    volume and page; ``None`` when it could be (another decision of the same name, or a
+    report the index does not list)."""
+    written = _identity(citation.own_key)
+    if written is None:
+        return None
+    series, year, volume, page = written
+    for key, text in zip(authority.keys, authority.citations, strict=True):
+        known = _identity(key)
+        if known is None or known[0] != series:
+            continue
+        same_year = bool(year) and year == known[1]
+        same_volume = bool(volume) and volume == known[2]
+        same_page = page == known[3]
+        if series.startswith("us:") and citation.year is not None and authority.year is not None:
+            same_year = citation.year == authority.year
+        if same_year + same_volume + same_page >= needed:
+            return f"{authority.name} is {text}, not {citation.text}"
+    return None
+
+
+def _provision_problem(citation: Citation, authority: Authority) -> str | None:
+    _, kind, number = split_provision(citation.own_key)
+    if kind is None or number is None:
+        return None
+    bounds = authority.provision_range(kind)
+    if bounds is None or bounds[0] <= number <= bounds[1]:
+        return None
+    word = "section" if kind == "s" else "Article"
+    plural = "sections" if kind == "s" else "articles"
+    return f"{authority.name} has {plural} {bounds[0]}–{bounds[1]}; {word} {number} does not exist"
+
+
+def _judge_member(
+    text: str, citation: Citation, name: str | None, index: AuthorityIndex
+) -> AuthorityVerdict:
+    if citation.problems:
+        return AuthorityVerdict(citation, "implausible", None, name, "; ".join(citation.problems))
+    authority = index.by_key(citation.own_key)
+    if authority is not None:
+        if authority.type in ("legislation", "treaty"):
+            problem = _provision_problem(citation, authority)
+            if problem is not None:
+                return AuthorityVerdict(citation, "implausible", authority, name, problem)
+            return AuthorityVerdict(citation, "verified", authority, name, None)
+        if name is not None:
+            score = name_fit(name, authority.names)
+            if score < NAME_FITS:
+                reason = f"{citation.text} is {authority.name}, not {name}"
+                return AuthorityVerdict(citation, "mismatch", authority, name, reason)
+        if (
+            citation.own_key.startswith("us:case:")
+            and citation.year is not None
+            and authority.year is not None
+            and citation.year != authority.year
+        ):
+            reason = f"{authority.name} was decided in {authority.year}, not {citation.year}"
+            return AuthorityVerdict(citation, "mismatch", authority, name, reason)
+        court = _court_mismatch(text, citation, authority)
+        if court is not None:
+            return AuthorityVerdict(citation, "mismatch", authority, name, court)
+        return AuthorityVerdict(citation, "verified", authority, name, None)
+    if name is not None:
+        # A name many cases share ("R v Brown") must agree on two of year, volume and page
+        # before the citation is taken to be a wrong citation of the indexed case.
+        needed = 2 if is_generic_name(name) else 1
+        for candidate, _ in index.by_name(
+            name, family=citation_family(citation), min_score=NAME_IDENTIFIES
+        ):
+            wrong = _not_its_own(citation, candidate, needed=needed)
+            if wrong is not None:
+                return AuthorityVerdict(citation, "mismatch", candidate, name, wrong)
+    return AuthorityVerdict(citation, "unverified", None, name, None)
+
+
+def _combine(members: Sequence[AuthorityVerdict]) -> AuthorityVerdict:
+    """One verdict per authority: the gravest finding among its parallel citations wins, and
+    among equals the first citation."""
+    best = members[0]
+    for verdict in members[1:]:
+        if _STATUS_RANK[verdict.status] > _STATUS_RANK[best.status]:
+            best = verdict
+    first = members[0].citation
+    return AuthorityVerdict(first, best.status, best.authority, best.name, best.reason)
+
+
+def verify_citations(
+    text: str,
+    *,
+    index: AuthorityIndex | None = None,
+    citations: Iterable[Citation] | None = None,
+    today: date | None = None,
+) -> Verification:
+    """Every distinct authority ``text`` cites, with its status.
+
+    ``citations`` may pass in the result of :func:`parse_citations` on the same ``text`` (the
+    gate parses once); ``index`` defaults to the bundled one.
+    """
+    index = index if index is not None else get_authority_index()
+    parsed = list(citations) if citations is not None else parse_citations(text, today=today)
+    groups: dict[str, list[AuthorityVerdict]] = {}
+    previous_end = 0
+    group_name: dict[str, str | None] = {}
+    for citation in parsed:
+        if citation.key not in group_name:
+            group_name[citation.key] = case_name_near(text, citation, floor=previous_end)
+        name = group_name[citation.key]
+        groups.setdefault(citation.key, []).append(_judge_member(text, citation, name, index))
+        previous_end = citation.end
+    return Verification(tuple(_combine(members) for members in groups.values()))
+
+
+# -- policies ----------------------------------------------------------------------------------
+
+
+def policy_failures(verification: Verification, policy: CitationPolicy) -> list[str]:
+    """Why a sample's authorities fail ``policy`` (empty when they pass).
+
+    ``standard`` rejects a mismatch and an answer in which no authority is verified (one
+    built only on law the index does not know); ``verified_only`` rejects every authority
+    that is not verified; ``plausible`` rejects nothing here. Implausible citations are
+    rejected under every policy by the plausibility check.
+    """
+    if policy not in CITATION_POLICIES:
+        raise ValueError(
+            f"unknown citation_policy {policy!r}; expected one of {', '.join(CITATION_POLICIES)}"
+        )
+    if policy == "plausible":
+        return []
+    reasons = [f"mismatch: {v.reason}" for v in verification.with_status("mismatch")]
+    if policy == "verified_only":
+        reasons += [
+            f"not in the authority index: {v.citation.text}"
+            for v in verification.with_status("unverified")
+        ]
+    elif verification.verdicts and not verification.count("verified"):
+        reasons.append("no authority cited is in the authority index")
+    return reasons
