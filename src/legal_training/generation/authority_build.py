@@ -193,6 +193,11 @@ def _load_entries(path: Path, topics: Mapping[str, str], report: BuildReport) ->
 def _same_authority(a: _Entry, b: _Entry) -> bool:
     if a.row["type"] != b.row["type"]:
         return False
+    # Two decisions years apart are two authorities, whatever their names; a treaty the
+    # parser keys without a year (GATT 1947 and 1994) is one.
+    years = (a.row.get("year"), b.row.get("year"))
+    if a.row["type"] != "treaty" and None not in years and abs(years[0] - years[1]) > _YEAR_SPREAD:
+        return False
     names_a = [a.row["name"], *a.row.get("aliases", ())]
     names_b = [b.row["name"], *b.row.get("aliases", ())]
     return any(name_similarity(x, y) >= _MERGE_SIMILARITY for x in names_a for y in names_b)
@@ -210,6 +215,14 @@ def _merge(into: _Entry, other: _Entry) -> None:
     into.row["aliases"] = aliases
     into.topics.extend(t for t in other.topics if t not in into.topics)
     into.row["source"] = f"{into.row.get('source', '')} | {other.row.get('source', '')}"
+    # Two contributors' ranges of one Act: keep the wider, so a provision either of them
+    # knows to exist is never called impossible.
+    for bounds in ("sections", "articles"):
+        mine, theirs = into.row.get(bounds), other.row.get(bounds)
+        if mine and theirs:
+            into.row[bounds] = [min(mine[0], theirs[0]), max(mine[1], theirs[1])]
+        elif theirs:
+            into.row[bounds] = theirs
 
 
 def _resolve_shared_keys(entries: list[_Entry], report: BuildReport) -> list[_Entry]:

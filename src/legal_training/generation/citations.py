@@ -419,14 +419,19 @@ _PAREN_TOKEN: Final = r"\([A-Z][A-Za-z]{0,5}\)"
 _SERIES: Final = rf"{_WORD}(?:(?:\s+|\s*&\s*){_WORD}|\s*{_PAREN_TOKEN}){{0,5}}"
 _YEARS: Final = r"(?P<y1>\d{4})(?:\s*[-–]\s*(?P<y2>\d{2,4}))?"
 
+# A page may carry a folio side or a note mark: "5 Co Rep 117a", "[1967] 2 AC 134n".
+_PAGE: Final = r"(?P<page>(?:I{1,2}\s?-\s?)?\d{1,6}(?:[abn]\b)?)(?![\d/])"
 _SQUARE_RE: Final = re.compile(
-    rf"\[{_YEARS}\]\s*(?:(?P<vol>\d{{1,3}})\s+)?(?P<series>{_SERIES})\s+"
-    rf"(?P<page>(?:I{{1,2}}\s?-\s?)?\d{{1,6}})(?![\d/])"
+    rf"\[{_YEARS}\]\s*(?:(?P<vol>\d{{1,3}})\s+)?(?P<series>{_SERIES})\s+{_PAGE}"
     rf"(?:\s*\((?P<div>[A-Za-z&]{{1,12}})\))?"
 )
 _ROUND_RE: Final = re.compile(
-    rf"\({_YEARS}\)\s*(?P<lr>L\.?\s?R\.?\s+)?(?P<vol>\d{{1,3}})\s+(?P<series>{_SERIES})\s+"
-    rf"(?P<page>(?:I{{1,2}}\s?-\s?)?\d{{1,6}})(?![\d/])"
+    rf"\({_YEARS}\)\s*(?P<lr>L\.?\s?R\.?\s+)?(?P<vol>\d{{1,3}})\s+(?P<series>{_SERIES})\s+{_PAGE}"
+)
+# Single-volume nominate reports have no volume: "(1615) Hob 105". Only series the table
+# knows are read this way, so "(2019) Smith 12" is not taken for a report.
+_ROUND_NO_VOLUME_RE: Final = re.compile(
+    rf"\({_YEARS}\)\s*(?P<lr>(?!))?(?P<vol>(?!))?(?P<series>{_SERIES})\s+{_PAGE}"
 )
 _COURT_LIKE_RE: Final = re.compile(r"(?:UK|EW|NI|CS|HCJ)[A-Za-z]{0,8}(?:\s+[A-Z][a-z]{1,5})?")
 
@@ -550,6 +555,11 @@ def _find_bracketed(text: str, today: date) -> list[_Found]:
             found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation, "neutral"))
             continue
         found.append(_report(m, series, series_text, square=True, today=today))
+    for m in _ROUND_NO_VOLUME_RE.finditer(text):
+        series_text = re.sub(r"\s+", " ", m["series"]).strip()
+        series = _TABLES.series.get(_abbr_key(series_text))
+        if series is not None and series.family == "uk":
+            found.append(_report(m, series, series_text, square=False, today=today))
     for m in _SCOTS_RE.finditer(text):
         series_text = re.sub(r"\s+", " ", m["series"]).strip()
         series = _TABLES.series.get(_abbr_key(series_text))
@@ -625,7 +635,7 @@ def _find_icj_reports(text: str, today: date) -> list[_Found]:
 # --------------------------------------------------------------------------------------------
 
 _CAP: Final = r"[A-Z][A-Za-z'’\-]*"
-_CONNECTOR: Final = r"(?:of|and|the|for|to|from|in|on|with|by|at|&)"
+_CONNECTOR: Final = r"(?:of|and|the|for|to|from|in|on|with|by|at|&|etc\.)"
 _NAME_PAREN: Final = r"\([A-Z][^()\n]{0,80}\)"
 _ACT_NAME: Final = (
     rf"{_CAP}(?:\s+(?:{_CAP}|{_CONNECTOR}|{_NAME_PAREN}))*?"
@@ -721,9 +731,25 @@ def _title_key(name: str) -> str:
     return re.sub(r"\s+", " ", cleaned).strip().casefold()
 
 
+# Instruments named after their parent Act: "Equality Act 2010 (Disability) Regulations 2010".
+# The longer span wins over the Act it names.
+_UK_SI_AFTER_ACT_RE: Final = re.compile(
+    rf"\b(?P<lw>(?!))?(?P<ln>(?!))?(?P<tw>(?!))?(?P<tn>(?!))?"
+    rf"(?P<name>{_CAP}(?:\s+(?:{_CAP}|{_CONNECTOR}))*?\s+Act\s+\d{{4}}(?:\s+{_NAME_PAREN})?)"
+    rf"\s+(?P<type>Regulations|Rules|Order)\s+(?P<year>\d{{4}})\b"
+)
+# Old statutes titled "Statute of ...": "Statute of Frauds 1677".
+_STATUTE_OF_RE: Final = re.compile(r"\bStatute\s+of\s+(?P<name>[A-Z][a-z]+)\s+(?P<year>\d{4})\b")
+
+
 def _find_uk_statutes(text: str, today: date) -> list[_Found]:
     found: list[_Found] = []
-    for m in _UK_ACT_RE.finditer(text):
+    for m in _STATUTE_OF_RE.finditer(text):
+        year = int(m["year"])
+        key = f"uk:act:statute of {m['name'].casefold()} {year}"
+        citation = _make(m[0], "uk_statute", "uk", year, key, _future(year, today))
+        found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation))
+    for m in (*_UK_ACT_RE.finditer(text), *_UK_SI_AFTER_ACT_RE.finditer(text)):
         name, cut = _strip_name(m["name"])
         if not name:
             continue
@@ -1249,8 +1275,11 @@ _EU_COMMISSION_RE: Final = re.compile(
 )
 
 
+# The Court of Justice's opinions on international agreements: "Opinion 2/13" (from 1975).
+_EU_OPINION_RE: Final = re.compile(r"\bOpinion\s+(?P<num>\d{1,2})/(?P<yy>\d{2})(?![\d/])")
+
+
 def _find_eu_commission_cases(text: str, today: date) -> list[_Found]:
-    del today  # a register number carries no year
     found: list[_Found] = []
     for m in _EU_COMMISSION_RE.finditer(text):
         register = m["register"]
@@ -1262,6 +1291,13 @@ def _find_eu_commission_cases(text: str, today: date) -> list[_Found]:
             kind = "comp"
         key = f"eu:{kind}:{int(m['num'].replace('.', ''))}"
         citation = _make(m[0], "eu_case", "eu", None, key, [])
+        found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation, "identifier"))
+    for m in _EU_OPINION_RE.finditer(text):
+        yy = int(m["yy"])
+        year = 1900 + yy if yy >= 75 else 2000 + yy
+        problems = _future(year, today)
+        key = f"eu:opinion:{int(m['num'])}/{m['yy']}"
+        citation = _make(m[0], "eu_case", "eu", year, key, problems)
         found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation, "identifier"))
     return found
 
@@ -1488,6 +1524,9 @@ _ECHR_SERIES_A_RE: Final = re.compile(
     r"(?P<num>\d{1,3})(?:-(?P<part>[A-Z]))?\b(?:,?\s*\((?P<y2>\d{4})\)(?!\s*\d))?"
 )
 _ECHR_SERIES_A_YEARS: Final = (1960, 1999)
+# UN Security Council resolutions "S/RES/827 (1993)" and ICC Review Conference ones "RC/Res.6".
+_UNSC_RE: Final = re.compile(r"\bS/RES/(?P<num>\d{1,4})\s*(?:\((?P<year>\d{4})\))?")
+_RC_RES_RE: Final = re.compile(r"\bRC/Res\.\s?(?P<num>\d{1,2})\b")
 # WTO General Council and Ministerial decisions: "WT/L/432" (China's accession protocol).
 _WTO_DECISION_RE: Final = re.compile(r"\bWT/L/(?P<num>\d{1,4})\b")
 _ICSID_RE: Final = re.compile(
@@ -1514,7 +1553,8 @@ _TRIBUNAL_YEARS: Final[Mapping[str, YearRange]] = MappingProxyType(
 # Ad hoc investment awards have no case number: "Saluka Investments BV v Czech Republic,
 # UNCITRAL, Partial Award (17 March 2006)". The parties name the case.
 _UNCITRAL_AWARD_RE: Final = re.compile(
-    r"(?P<parties>[A-Z][^,;()\n]{1,80}?\s+v\.?\s+[A-Z][^,;()\n]{1,80}?),\s+UNCITRAL,\s+"
+    r"(?P<parties>[A-Z](?:[^,;()\n]|,\s(?:Inc|Ltd|LLC|S\.A|plc|Corp|Co)\.?){1,80}?\s+v\.?\s+"
+    r"[A-Z][^,;()\n]{1,80}?),\s+UNCITRAL,\s+"
     r"(?:(?:Partial|Final|Interim)\s+)?(?:Award|Decision)[^()\n]{0,60}?"
     r"\((?:[^()\n]{0,30}\b)?(?P<year>\d{4})\)"
 )
@@ -1570,6 +1610,14 @@ def _find_tribunal_cases(text: str, today: date) -> list[_Found]:
         key = f"echr:series-a:{number}{m['part'] or ''}"
         citation = _make(m[0], "intl_case", "echr", year, key, problems)
         found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation, "report", "Series A"))
+    for m in _UNSC_RE.finditer(text):
+        year = int(m["year"]) if m["year"] else None
+        problems = _future(year, today)
+        if year is not None and year < 1946:
+            problems.append("the Security Council adopted its first resolution in 1946")
+        found.append(_international(m, f"intl:unsc:{int(m['num'])}", year, problems))
+    for m in _RC_RES_RE.finditer(text):
+        found.append(_international(m, f"intl:icc-rc:{int(m['num'])}", 2010, []))
     for m in _WTO_DECISION_RE.finditer(text):
         found.append(_international(m, f"intl:wto:L/{int(m['num'])}", None, []))
     for m in _ICSID_RE.finditer(text):
