@@ -195,8 +195,13 @@ def _same_authority(a: _Entry, b: _Entry) -> bool:
         return False
     # Two decisions years apart are two authorities, whatever their names; a treaty the
     # parser keys without a year (GATT 1947 and 1994) is one.
-    years = (a.row.get("year"), b.row.get("year"))
-    if a.row["type"] != "treaty" and None not in years and abs(years[0] - years[1]) > _YEAR_SPREAD:
+    year_a, year_b = a.row.get("year"), b.row.get("year")
+    if (
+        a.row["type"] != "treaty"
+        and isinstance(year_a, int)
+        and isinstance(year_b, int)
+        and abs(year_a - year_b) > _YEAR_SPREAD
+    ):
         return False
     names_a = [a.row["name"], *a.row.get("aliases", ())]
     names_b = [b.row["name"], *b.row.get("aliases", ())]
