@@ -59,6 +59,15 @@ def simulate(
     duplicate_rate: Annotated[
         float, typer.Option(help="Share repeating the previous sample.")
     ] = 0.0,
+    fabricated_rate: Annotated[
+        float, typer.Option(help="Share citing only invented authorities.")
+    ] = 0.0,
+    misattributed_rate: Annotated[
+        float, typer.Option(help="Share with a case name on another case's citation.")
+    ] = 0.0,
+    unindexed_rate: Annotated[
+        float, typer.Option(help="Share citing real law outside the default table.")
+    ] = 0.0,
     api_key: Annotated[
         str | None, typer.Option(envvar="SIMULATOR_API_KEY", help="Require this bearer key.")
     ] = None,

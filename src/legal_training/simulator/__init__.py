@@ -53,6 +53,10 @@ Faults
     ``missing_sections``  no section headings
     ``wrong_jurisdiction`` authorities of another jurisdiction (UK topic → US law, others → US/UK)
     ``duplicate``         the previous question/answer for the same topic again (new id)
+    ``fabricated``        every authority invented: made-up parties on a plausible citation
+    ``misattributed``     one real case's name on another real case's citation
+    ``unindexed``         real authorities kept out of the default table (law an index may
+                          not list)
     ``rate_limit``        429 for requests per minute, with ``retry-after``
     ``session_limit``     429 for the day (Ollama: the session usage limit body)
     ``capacity``          Groq 498 ``capacity_exceeded``; Cerebras 503 ``queue_exceeded``;

@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from legal_training.simulator import faults as F
+from legal_training.simulator.authorities import AuthorityMode
 from legal_training.simulator.config import FAULT_HEADER, SimulatorConfig
 from legal_training.simulator.content import (
     malform,
@@ -277,6 +278,7 @@ class SimulatorApp:
                 short="short" in quality,
                 missing_sections="missing_sections" in quality,
                 wrong_jurisdiction="wrong_jurisdiction" in quality,
+                authorities=_authority_mode(quality),
             )
         state.remember(topic, sample)
         return sample, topic
@@ -452,3 +454,14 @@ def create_simulator_app(config: SimulatorConfig) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.simulator = sim.state
     return app
+
+
+_AUTHORITY_FAULTS: tuple[AuthorityMode, ...] = ("fabricated", "misattributed", "unindexed")
+
+
+def _authority_mode(quality: frozenset[str]) -> AuthorityMode:
+    """The kind of authority a sample cites; with several drawn, the gravest wins."""
+    for mode in _AUTHORITY_FAULTS:
+        if mode in quality:
+            return mode
+    return "real"

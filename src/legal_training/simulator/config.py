@@ -48,6 +48,9 @@ QUALITY_FAULTS: tuple[str, ...] = (
     "missing_sections",
     "wrong_jurisdiction",
     "duplicate",
+    "fabricated",
+    "misattributed",
+    "unindexed",
 )
 """Faults that still answer 200 but with content our extractor or quality gate must handle."""
 
@@ -93,6 +96,9 @@ class SimulatorConfig:
     missing_sections_rate: float = 0.0
     wrong_jurisdiction_rate: float = 0.0
     duplicate_rate: float = 0.0
+    fabricated_rate: float = 0.0
+    misattributed_rate: float = 0.0
+    unindexed_rate: float = 0.0
     api_key: str | None = field(default=None, repr=False)
     models: tuple[str, ...] = ()
     seed: int | None = None

@@ -26,7 +26,15 @@ from legal_training.catalog import (
     Topic,
 )
 from legal_training.simulator import phrases as P
-from legal_training.simulator.authorities import Authority, authorities_for, is_case
+from legal_training.simulator.authorities import (
+    Authority,
+    AuthorityMode,
+    authorities_for,
+    fabricated_case,
+    is_case,
+    misattribute,
+    unindexed_for,
+)
 
 DEFAULT_TOPIC = "Contract Law - Breach of Contract"
 WORD_MARGIN = 1.15
@@ -159,25 +167,67 @@ def make_facts(rng: random.Random, spec: SampleSpec, citations: list[Authority])
 
 
 def pick_authorities(
-    rng: random.Random, spec: SampleSpec, *, wrong_jurisdiction: bool = False
+    rng: random.Random,
+    spec: SampleSpec,
+    *,
+    wrong_jurisdiction: bool = False,
+    mode: AuthorityMode = "real",
 ) -> list[Authority]:
-    """Distinct authorities for the topic's area, at least one case among them when possible."""
+    """Distinct authorities for the topic's area, at least one case among them when possible.
+
+    ``mode`` picks what kind: ``real`` (the default table), ``unindexed`` (real law kept out
+    of it), ``fabricated`` (every authority invented) or ``misattributed`` (one case's name
+    moved onto another real case's citation).
+    """
     jid = spec.jurisdiction.id
     area = spec.topic.practice_area
     if wrong_jurisdiction:
         jid = WRONG_JURISDICTION[jid]
         area = _GENERAL_AREA[jid]
     pool = list(authorities_for(jid, area))
+    if mode == "unindexed" and unindexed_for(jid):
+        pool = list(unindexed_for(jid))
     count = min(len(pool), spec.difficulty.min_citations + rng.randint(0, 1))
     chosen = rng.sample(pool, count)
     if not any(is_case(c) for c, _ in chosen):
         cases = [a for a in pool if is_case(a[0]) and a not in chosen]
         if cases:
             chosen[-1] = rng.choice(cases)
-    if spec.sample_type.id == "statutory_interpretation":
+    if spec.sample_type.id == "statutory_interpretation" and mode == "real":
         statutes = [a for a in pool if not is_case(a[0])]
         if statutes and not any(not is_case(c) for c, _ in chosen):
             chosen[0] = rng.choice([s for s in statutes if s not in chosen] or statutes)
+    if mode == "fabricated":
+        return [_fabricated(rng, jid) for _ in chosen]
+    if mode == "misattributed":
+        return _misattributed(rng, chosen, pool)
+    return chosen
+
+
+def _fabricated(rng: random.Random, jurisdiction: str) -> Authority:
+    party = _company(rng, jurisdiction)
+    other = rng.choice(P.SURNAMES)
+    return fabricated_case(rng, jurisdiction, party, other)
+
+
+def _misattributed(
+    rng: random.Random, chosen: list[Authority], pool: list[Authority]
+) -> list[Authority]:
+    """Replace one chosen case with its name on another case's citation (or, when no chosen
+    authority is a case, the first with one pooled case's name on another's citation)."""
+    cases = [a for a in pool if is_case(a[0])]
+    for index in rng.sample(range(len(chosen)), len(chosen)):
+        for other in rng.sample(cases, len(cases)):
+            wrong = misattribute(chosen[index][0], other[0])
+            if wrong is not None:
+                chosen = list(chosen)
+                chosen[index] = (wrong, other[1])
+                return chosen
+    for named in rng.sample(cases, len(cases)):
+        for other in rng.sample(cases, len(cases)):
+            wrong = misattribute(named[0], other[0])
+            if wrong is not None:
+                return [(wrong, other[1]), *chosen[1:]]
     return chosen
 
 
@@ -267,9 +317,10 @@ def write_sample(
     short: bool = False,
     missing_sections: bool = False,
     wrong_jurisdiction: bool = False,
+    authorities: AuthorityMode = "real",
 ) -> dict[str, Any]:
     """One sample as the model would return it (before any wrapping or transport fault)."""
-    citations = pick_authorities(rng, spec, wrong_jurisdiction=wrong_jurisdiction)
+    citations = pick_authorities(rng, spec, wrong_jurisdiction=wrong_jurisdiction, mode=authorities)
     facts = make_facts(rng, spec, citations)
     target = math.ceil(spec.difficulty.min_words * WORD_MARGIN)
     if short:
