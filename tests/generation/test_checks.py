@@ -60,6 +60,7 @@ def test_names() -> None:
         "citations",
         "citation_plausibility",
         "citation_jurisdiction",
+        "citation_verification",
         "duplicate",
     }
     assert len(set(GATE_CHECK_NAMES)) == len(GATE_CHECK_NAMES)

@@ -19,6 +19,7 @@ from legal_training.generation.checks import (
     check_sections,
     prompt_requirements,
 )
+from legal_training.generation.citations import ACCEPTED_FAMILIES, citation_family
 from legal_training.generation.prompts import (
     MAX_REASONING_INSTRUCTION_CHARS,
     SAMPLE_JSON_SCHEMA,
@@ -27,7 +28,10 @@ from legal_training.generation.prompts import (
     choose_scenario,
     sanitize_instruction,
     scenario_patterns,
+    suggested_authorities,
+    typical_context,
 )
+from legal_training.generation.verification import verify_citations
 
 CATALOG = get_catalog()
 JURISDICTIONS = [j.id for j in CATALOG.jurisdictions]
@@ -110,6 +114,7 @@ STATEMENTS: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], object]]]
         re.compile(r"every authority must belong to [\w ]+ law \(jurisdiction \"(\w+)\"\)"),
         _word,
     ),
+    "citation_verification": (re.compile(r"checked against an index of real authorities"), _flag),
     "duplicate": (re.compile(r"new, specific question on (.+?), not a stock"), _word),
 }
 
@@ -117,7 +122,7 @@ STATEMENTS: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], object]]]
 def _expected_value(check: str, value: object, topic: Topic) -> object:
     if check == "duplicate":
         return topic.topic
-    if check in {"not_truncated", "citation_plausibility"}:
+    if check in {"not_truncated", "citation_plausibility", "citation_verification"}:
         return True
     return value
 
@@ -254,11 +259,71 @@ def test_scenarios_vary_across_seeds() -> None:
     assert len(seen) == len(scenario_patterns()) == 5
 
 
+@pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
 @pytest.mark.parametrize("sample_type", [t for t in SAMPLE_TYPES if t != "case_analysis"])
-def test_other_types_use_their_typical_context(sample_type: str) -> None:
-    user = _user_prompt(sample_type=sample_type, seed=1)
+def test_other_types_use_their_jurisdictions_typical_context(
+    jurisdiction: str, sample_type: str
+) -> None:
+    user = _user_prompt(jurisdiction, sample_type=sample_type, seed=1)
     assert "Scenario pattern" not in user
-    assert f"- Typical context: {CATALOG.sample_type(sample_type).example}" in user
+    context = typical_context(jurisdiction, CATALOG.sample_type(sample_type))
+    assert f"- Typical context: {context}" in user
+
+
+@pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
+@pytest.mark.parametrize("sample_type", SAMPLE_TYPES)
+def test_typical_contexts_cite_only_the_jurisdictions_own_law(
+    jurisdiction: str, sample_type: str
+) -> None:
+    context = typical_context(jurisdiction, CATALOG.sample_type(sample_type))
+    for verdict in verify_citations(context).verdicts:
+        assert citation_family(verdict.citation) in ACCEPTED_FAMILIES[jurisdiction], context
+        assert verdict.status == "verified", (context, verdict)
+
+
+def test_us_statutory_prompt_shows_no_uk_statute() -> None:
+    user = _user_prompt("us", sample_type="statutory_interpretation", seed=1)
+    assert "Companies Act 2006" not in user
+    for verdict in verify_citations(user).verdicts:
+        assert citation_family(verdict.citation) == "us", verdict.citation.text
+
+
+@pytest.mark.parametrize("topic", CATALOG.topics, ids=lambda t: f"{t.jurisdiction}:{t.topic}")
+def test_offered_authorities_are_real_law_of_the_topic_that_verifies_as_written(
+    topic: Topic,
+) -> None:
+    offered = suggested_authorities(topic, seed=7)
+    assert offered, topic.full_name
+    assert any(a.type in ("case", "decision") for a in offered)
+    user = _user_prompt(topic.jurisdiction, "basic", "educational", topic=topic, seed=7)
+    for authority in offered:
+        assert topic.full_name in authority.topics
+        assert f"- {authority.citation_text}" in user
+        if authority.type == "treaty":
+            continue
+        statuses = {v.status for v in verify_citations(authority.citation_text).verdicts}
+        assert statuses == {"verified"}, authority.citation_text
+
+
+def test_offered_authorities_rotate_with_the_seed() -> None:
+    topic = _first_topic("uk")
+    drawn = {tuple(a.id for a in suggested_authorities(topic, seed=seed)) for seed in range(8)}
+    assert len(drawn) > 1
+    assert suggested_authorities(topic, seed=3) == suggested_authorities(topic, seed=3)
+
+
+@pytest.mark.parametrize("policy", ["standard", "verified_only", "plausible"])
+def test_prompt_states_the_citation_policy(policy: str) -> None:
+    user = _user_prompt(citation_policy=policy, seed=1)
+    (item,) = [i for i in _requirement_items(user) if i.startswith("Real authorities only")]
+    assert "checked against an index of real authorities" in item
+    assert ("must be one the index knows" in item) == (policy == "verified_only")
+    assert ("no authority is one the index knows" in item) == (policy == "standard")
+
+
+def test_unknown_citation_policy_is_rejected() -> None:
+    with pytest.raises(PromptError, match="citation_policy"):
+        _user_prompt(citation_policy="lenient")
 
 
 # -- user instruction --------------------------------------------------------------------------

@@ -32,6 +32,8 @@ from typing import Any, Final, Literal
 
 from rapidfuzz import fuzz, process
 
+from legal_training.generation.citations import parse_citations
+
 __all__ = [
     "AUTHORITY_TYPES",
     "Authority",
@@ -100,11 +102,28 @@ class Authority:
 
     @property
     def citation_text(self) -> str:
-        """The authority as a lawyer would write it: name and first citation."""
-        if not self.citations or self.citations[0] == self.name:
+        """The authority as a lawyer would write it, so that a text quoting it verifies:
+        "Donoghue v Stevenson [1932] AC 562", "Brown v. Board of Education, 347 U.S. 483
+        (1954)", "Case C-131/12 Google Spain v AEPD", "42 U.S.C. § 1983 (Civil Rights Act)".
+        A treaty is cited by article, so it is given by its name alone."""
+        first = self.citations[0] if self.citations else self.name
+        if self.type == "treaty":
             return self.name
-        separator = ", " if self.jurisdiction == "us" and self.type == "case" else " "
-        return f"{self.name}{separator}{self.citations[0]}"
+        if self.type == "legislation":
+            # A name that is itself a citation ("Title VII of the Civil Rights Act of 1964")
+            # would read as a second authority.
+            if first == self.name or parse_citations(self.name):
+                return first
+            return f"{first} ({self.name})"
+        if " v " in first or " v. " in first:
+            return first  # the citation names the parties ("X v Y, UNCITRAL, Award (2006)")
+        if first.startswith(("Case ", "Joined Cases ")):
+            return f"{first} {self.name}"
+        if self.jurisdiction == "us" and self.year is not None and "(" not in first:
+            return f"{self.name}, {first} ({self.year})"
+        if re.match(r"(?:[Aa]pplication|[Nn]o\.|Series|WT/|ICSID|PCA|ICC-|IT-|ICTR-)", first):
+            return f"{self.name}, {first}"
+        return f"{self.name} {first}"
 
     def provision_range(self, kind: str) -> tuple[int, int] | None:
         """The range that bounds a provision of this kind (sections for ``s``, articles for
@@ -142,6 +161,8 @@ _NAME_STOPWORDS: Final = frozenset(
         "corp", "corporation", "et", "al", "ex", "for", "gmbh", "in", "inc", "incorporated",
         "joined", "limited", "llc", "llp", "ltd", "matter", "of", "on", "ors", "others", "parte",
         "plc", "re", "sa", "ag", "nv", "bv", "spa", "srl", "the", "to", "application",
+        # the stock words of WTO dispute titles ("Measures Concerning Certain Products")
+        "measures", "concerning", "certain", "affecting",
     }
 )  # fmt: skip
 # Parties that many unrelated cases share: a name made only of these identifies no case.
@@ -168,8 +189,10 @@ def _clean(text: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
+    """Name words without stop words, "No" and numbers: "(No 2)" tells two decisions of one
+    name apart, which the citation's own details do better than the name."""
     words = _NON_WORD_RE.sub(" ", text).casefold().split()
-    return [w for w in words if w not in _NAME_STOPWORDS]
+    return [w for w in words if w not in _NAME_STOPWORDS and w != "no" and not w.isdigit()]
 
 
 def normalise_name(name: str) -> str:
@@ -220,7 +243,9 @@ def name_fit(written: str, names: Iterable[str]) -> float:
     parties too, when there are any: a short alias ("Brown I") says which case a short form
     means, but "Brown v Mississippi" is not a short form.
     """
-    known = list(names)
+    # Appeals heard together are named together ("R v Savage; DPP v Parmenter"): each name
+    # is the case's.
+    known = [part.strip() for name in names for part in name.split(";") if part.strip()]
     if len([p for p in _parties(written) if p]) == 2:
         full = [name for name in known if len([p for p in _parties(name) if p]) == 2]
         known = full or known
@@ -236,7 +261,10 @@ def _fit(written: str, known: str) -> float:
         return 0.0
     if _is_acronym_of(written, known) or _is_acronym_of(known, written):
         return 100.0
-    return float(max(fuzz.token_set_ratio(" ".join(words[i:]), known) for i in range(len(words))))
+    # Dropping leading words must leave a real word: "2" alone fits any "(No 2)".
+    suffixes = [" ".join(words[i:]) for i in range(len(words))]
+    suffixes = [x for x in suffixes if re.search(r"[^\W\d_]{3}", x)] or suffixes[:1]
+    return float(max(fuzz.token_set_ratio(suffix, known) for suffix in suffixes))
 
 
 _ACRONYM_SKIP: Final = frozenset({"de", "la", "du", "der", "des", "del", "di", "da", "van", "von"})

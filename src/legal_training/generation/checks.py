@@ -6,8 +6,9 @@ always fails. Every threshold here comes from the catalog, the same
 numbers the prompt states, and :func:`prompt_requirements` lists them per check so that a test can
 prove the prompt and the gate agree.
 
-Citation checks live in ``citations.py`` and the duplicate check in the duplicates module; their
-names are listed in :data:`GATE_CHECK_NAMES` so that the alignment test covers the whole gate.
+Citation checks live in ``citations.py`` and ``verification.py`` and the duplicate check in the
+duplicates module; their names are listed in :data:`GATE_CHECK_NAMES` so that the alignment test
+covers the whole gate.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "CHECK_CITATIONS",
     "CHECK_CITATION_JURISDICTION",
     "CHECK_CITATION_PLAUSIBILITY",
+    "CHECK_CITATION_VERIFICATION",
     "CHECK_DUPLICATE",
     "CHECK_NOT_TRUNCATED",
     "CHECK_REASONING_LENGTH",
@@ -59,6 +61,7 @@ CHECK_NOT_TRUNCATED: Final = "not_truncated"
 CHECK_CITATIONS: Final = "citations"
 CHECK_CITATION_PLAUSIBILITY: Final = "citation_plausibility"
 CHECK_CITATION_JURISDICTION: Final = "citation_jurisdiction"
+CHECK_CITATION_VERIFICATION: Final = "citation_verification"
 CHECK_DUPLICATE: Final = "duplicate"
 
 STRUCTURE_CHECK_NAMES: Final[tuple[str, ...]] = (
@@ -74,6 +77,7 @@ GATE_CHECK_NAMES: Final[tuple[str, ...]] = (
     CHECK_CITATIONS,
     CHECK_CITATION_PLAUSIBILITY,
     CHECK_CITATION_JURISDICTION,
+    CHECK_CITATION_VERIFICATION,
     CHECK_DUPLICATE,
 )
 
@@ -348,5 +352,6 @@ def prompt_requirements(
         CHECK_CITATIONS: difficulty.min_citations,
         CHECK_CITATION_PLAUSIBILITY: True,
         CHECK_CITATION_JURISDICTION: jurisdiction.id,
+        CHECK_CITATION_VERIFICATION: True,
         CHECK_DUPLICATE: topic.full_name,
     }

@@ -22,6 +22,7 @@ from legal_training.generation.checks import CHECK_DUPLICATE, CheckResult
 from legal_training.generation.extract import extract_json_object
 from legal_training.generation.prompts import SAMPLE_JSON_SCHEMA, build_messages
 from legal_training.generation.quality import QualityMode, QualityReport, evaluate
+from legal_training.generation.verification import DEFAULT_CITATION_POLICY, CitationPolicy
 from legal_training.providers.base import ChatRequest
 from legal_training.providers.errors import ProviderError
 from legal_training.providers.router import FailoverRouter
@@ -192,6 +193,7 @@ async def generate_one(
     save: bool = False,
     batch_id: str | None = None,
     mode: QualityMode = "strict",
+    citation_policy: CitationPolicy = DEFAULT_CITATION_POLICY,
     near_duplicate_threshold: float = DEFAULT_NEAR_DUPLICATE_THRESHOLD,
     seed: int | None = None,
     max_tokens: int | None = None,
@@ -208,6 +210,7 @@ async def generate_one(
         reasoning_instruction=spec.reasoning_instruction,
         schema_mode="json_schema",
         seed=seed,
+        citation_policy=citation_policy,
     )
     request = ChatRequest(
         messages=messages,
@@ -265,6 +268,7 @@ async def generate_one(
         duplicates=duplicates,
         mode=mode,
         flags=flags,
+        citation_policy=citation_policy,
     )
     if data is None and extraction.error not in (None, "truncated"):
         report = _with_extraction_failure(report, extraction.error, extraction.error_detail)

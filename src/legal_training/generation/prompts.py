@@ -6,6 +6,10 @@ every section heading comes from the catalog, the same source the checks in ``ch
 and ``tests/generation/test_prompts.py`` proves the two agree for every type, difficulty and
 jurisdiction.
 
+Each prompt offers a handful of real authorities for its topic from the bundled authority index,
+drawn afresh per seed so samples stay diverse, so that models cite law the gate can verify; every
+example and typical context it shows is of the requested jurisdiction.
+
 The user prompt opens with a machine-readable task block (``Topic:``, ``Jurisdiction:``,
 ``Difficulty:``, ``Sample type:`` lines) that the provider simulator parses.
 
@@ -29,7 +33,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from legal_training.catalog import Difficulty, Jurisdiction, SampleType, Topic, get_catalog
 from legal_training.errors import DomainError
+from legal_training.generation.authorities import Authority, AuthorityIndex, get_authority_index
 from legal_training.generation.checks import MODEL_FIELDS as _MODEL_FIELDS
+from legal_training.generation.citations import ACCEPTED_FAMILIES
+from legal_training.generation.verification import (
+    CITATION_POLICIES,
+    DEFAULT_CITATION_POLICY,
+    CitationPolicy,
+)
 
 __all__ = [
     "MAX_REASONING_INSTRUCTION_CHARS",
@@ -43,9 +54,15 @@ __all__ = [
     "few_shot_example",
     "sanitize_instruction",
     "scenario_patterns",
+    "suggested_authorities",
+    "typical_context",
 ]
 
 MAX_REASONING_INSTRUCTION_CHARS: Final = 1000
+# How many indexed authorities a prompt offers: enough to build an answer on, few enough that
+# samples of one topic do not all cite the same ones.
+SUGGESTED_CASES: Final = 3
+SUGGESTED_LEGISLATION: Final = 2
 
 SchemaMode = Literal["json_schema", "json_object", "prompt"]
 SCHEMA_MODES: Final[tuple[str, ...]] = ("json_schema", "json_object", "prompt")
@@ -105,13 +122,45 @@ def _guidance() -> dict[str, Any]:
 
 
 @cache
-def _examples(jurisdiction_id: str) -> dict[str, dict[str, str]]:
+def _example_file(jurisdiction_id: str) -> dict[str, Any]:
     try:
-        data = _load_json("examples", f"{jurisdiction_id}.json")
+        data: dict[str, Any] = _load_json("examples", f"{jurisdiction_id}.json")
     except FileNotFoundError:
         return {}
-    examples: dict[str, dict[str, str]] = data["examples"]
+    return data
+
+
+def _examples(jurisdiction_id: str) -> dict[str, dict[str, str]]:
+    examples: dict[str, dict[str, str]] = _example_file(jurisdiction_id).get("examples", {})
     return examples
+
+
+def typical_context(jurisdiction_id: str, sample_type: SampleType) -> str:
+    """The typical question of this type in the jurisdiction's own law (a US statutory
+    interpretation prompt must not show a UK Act as its typical context)."""
+    contexts: dict[str, str] = _example_file(jurisdiction_id).get("typical_contexts", {})
+    context = contexts.get(sample_type.id)
+    if context is None:
+        raise PromptError(
+            f"no typical context for sample type {sample_type.id!r} in {jurisdiction_id!r}"
+        )
+    return context
+
+
+def suggested_authorities(
+    topic: Topic, *, seed: int | None, index: AuthorityIndex | None = None
+) -> list[Authority]:
+    """A few real authorities the index lists for ``topic``: up to three cases and two
+    statutes or treaties, drawn by ``seed`` so that a batch's prompts rotate through them."""
+    index = index if index is not None else get_authority_index()
+    accepted = ACCEPTED_FAMILIES[topic.jurisdiction]
+    pool = [a for a in index.for_topic(topic.full_name) if a.keys[0].split(":", 1)[0] in accepted]
+    rng = random.Random(seed)
+    cases = [a for a in pool if a.type in ("case", "decision")]
+    laws = [a for a in pool if a.type in ("legislation", "treaty")]
+    chosen = rng.sample(cases, min(SUGGESTED_CASES, len(cases)))
+    chosen += rng.sample(laws, min(SUGGESTED_LEGISLATION, len(laws)))
+    return chosen
 
 
 def scenario_patterns() -> tuple[ScenarioPattern, ...]:
@@ -196,12 +245,16 @@ def build_messages(
     reasoning_instruction: str | None = None,
     schema_mode: SchemaMode = "prompt",
     seed: int | None = None,
+    citation_policy: CitationPolicy = DEFAULT_CITATION_POLICY,
+    index: AuthorityIndex | None = None,
 ) -> list[dict[str, str]]:
     """The ``[system, user]`` messages asking for one sample of this topic, type and difficulty.
 
     ``schema_mode`` says how the output format is enforced: ``json_schema`` (the provider applies
     :data:`SAMPLE_JSON_SCHEMA`), ``json_object`` (JSON mode) or ``prompt`` (the prompt alone, so
-    it also shows the object's shape). ``seed`` fixes the scenario pattern for ``case_analysis``.
+    it also shows the object's shape). ``seed`` fixes the scenario pattern for ``case_analysis``
+    and the authorities offered; ``citation_policy`` is the one the gate will apply, so the
+    prompt says what it demands of the authorities.
     """
     if schema_mode not in SCHEMA_MODES:
         raise PromptError(f"unknown schema_mode {schema_mode!r}; valid: {', '.join(SCHEMA_MODES)}")
@@ -220,7 +273,12 @@ def build_messages(
         if example_from == jurisdiction.id
         else get_catalog().jurisdiction(example_from)
     )
+    if citation_policy not in CITATION_POLICIES:
+        raise PromptError(
+            f"unknown citation_policy {citation_policy!r}; valid: {', '.join(CITATION_POLICIES)}"
+        )
     scenario = choose_scenario(seed) if sample_type.id == "case_analysis" else None
+    authorities = suggested_authorities(topic, seed=seed, index=index)
 
     env = _environment()
     context: dict[str, Any] = {
@@ -230,6 +288,11 @@ def build_messages(
         "sample_type": sample_type,
         "guidance": guidance,
         "scenario": scenario,
+        "typical_context": typical_context(jurisdiction.id, sample_type),
+        "authorities": [
+            {"text": a.citation_text, "treaty": a.type == "treaty"} for a in authorities
+        ],
+        "citation_policy": citation_policy,
         "example_jurisdiction": example_jurisdiction,
         "example_json": json.dumps(example, ensure_ascii=False, indent=1),
         "fields": _MODEL_FIELDS,

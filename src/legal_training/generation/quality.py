@@ -2,8 +2,16 @@
 
 The gate runs every check (none short-circuits) so a rejection lists every reason at once, and a
 lenient-mode sample carries all its flags. Checks are pure functions elsewhere (``checks.py``,
-``citations.py``); duplicates are looked up through a :class:`DuplicateLookup` so the gate needs
-no database.
+``citations.py``, ``verification.py``); duplicates are looked up through a
+:class:`DuplicateLookup` so the gate needs no database.
+
+Two settings decide what rejects. ``mode``: strict rejects on any failed check, lenient keeps
+the sample with its flags unless it is unusable (truncated, incomplete, a duplicate).
+``citation_policy`` decides when the authorities fail verification (see
+:func:`~legal_training.generation.verification.policy_failures`): ``standard`` (the default)
+fails a misattributed authority and an answer in which no authority is in the index,
+``verified_only`` fails every authority the index does not know, ``plausible`` fails none; an
+implausible citation fails the plausibility check under every policy.
 """
 
 from __future__ import annotations
@@ -14,16 +22,26 @@ from datetime import date
 from typing import Any, Literal, Protocol
 
 from legal_training.catalog import Difficulty, Jurisdiction, SampleType
+from legal_training.generation.authorities import AuthorityIndex
 from legal_training.generation.checks import (
     CHECK_CITATION_JURISDICTION,
     CHECK_CITATION_PLAUSIBILITY,
+    CHECK_CITATION_VERIFICATION,
     CHECK_CITATIONS,
     CHECK_DUPLICATE,
     GATE_CHECK_NAMES,
     CheckResult,
     run_structure_checks,
 )
-from legal_training.generation.citations import analyse_citations
+from legal_training.generation.citations import analyse_citations, parse_citations
+from legal_training.generation.verification import (
+    CITATION_POLICIES,
+    DEFAULT_CITATION_POLICY,
+    CitationPolicy,
+    Verification,
+    policy_failures,
+    verify_citations,
+)
 
 QualityMode = Literal["strict", "lenient"]
 QUALITY_MODES: tuple[str, ...] = ("strict", "lenient")
@@ -38,9 +56,24 @@ CHECK_WEIGHTS: Mapping[str, int] = {
     CHECK_CITATIONS: 10,
     CHECK_CITATION_PLAUSIBILITY: 7,
     CHECK_CITATION_JURISDICTION: 5,
+    CHECK_CITATION_VERIFICATION: 8,
     CHECK_DUPLICATE: 8,
 }
 assert set(CHECK_WEIGHTS) == set(GATE_CHECK_NAMES), "every gate check needs a weight"
+
+__all__ = [
+    "CHECK_WEIGHTS",
+    "CITATION_POLICIES",
+    "QUALITY_MODES",
+    "CitationPolicy",
+    "DuplicateLookup",
+    "QualityMode",
+    "QualityReport",
+    "citation_checks",
+    "duplicate_check",
+    "evaluate",
+    "verification_check",
+]
 
 
 class DuplicateLookup(Protocol):
@@ -83,15 +116,29 @@ class QualityReport:
 
 
 def _jsonable(details: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in details.items():
-        if isinstance(value, str | int | float | bool) or value is None:
-            out[key] = value
-        elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
-            out[key] = [v if isinstance(v, str | int | float | bool) else str(v) for v in value]
-        else:
-            out[key] = str(value)
-    return out
+    return {str(key): _json_value(value) for key, value in details.items()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return _jsonable(value)
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [_json_value(item) for item in value]
+    return str(value)
+
+
+def verification_check(verification: Verification, policy: CitationPolicy) -> CheckResult:
+    """The authorities' verification statuses, failed as ``policy`` says."""
+    reasons = policy_failures(verification, policy)
+    details: dict[str, Any] = {
+        "policy": policy,
+        **verification.counts,
+        "authorities": [v.as_dict() for v in verification.verdicts][:20],
+    }
+    reason = "; ".join(reasons[:5]) if reasons else None
+    return CheckResult(CHECK_CITATION_VERIFICATION, not reasons, reason, details)
 
 
 def citation_checks(
@@ -100,12 +147,19 @@ def citation_checks(
     difficulty: Difficulty,
     jurisdiction: Jurisdiction,
     today: date | None = None,
+    citation_policy: CitationPolicy = DEFAULT_CITATION_POLICY,
+    index: AuthorityIndex | None = None,
 ) -> list[CheckResult]:
-    """Distinct authorities (answer + case_citation): enough, plausible, of the jurisdiction."""
+    """Distinct authorities (answer + case_citation): enough, plausible, of the jurisdiction,
+    and verified against the authority index as ``citation_policy`` requires."""
     text = "\n".join(str(data.get(k) or "") for k in ("answer", "case_citation"))
-    analysis = analyse_citations(text, jurisdiction=jurisdiction.id, today=today)
+    parsed = parse_citations(text, today=today)
+    analysis = analyse_citations(text, jurisdiction=jurisdiction.id, today=today, citations=parsed)
+    verification = verify_citations(text, index=index, citations=parsed)
     enough = analysis.in_jurisdiction_count >= difficulty.min_citations
-    implausible = [f"{c.text} ({'; '.join(c.problems)})" for c in analysis.implausible]
+    implausible = [
+        f"{v.citation.text} ({v.reason})" for v in verification.with_status("implausible")
+    ]
     foreign = [c.text for c in analysis.foreign]
     return [
         CheckResult(
@@ -138,6 +192,7 @@ def citation_checks(
             else f"authorities from outside {jurisdiction.id}: " + ", ".join(foreign[:5]),
             {"foreign": foreign[:20]},
         ),
+        verification_check(verification, citation_policy),
     ]
 
 
@@ -177,17 +232,29 @@ def evaluate(
     mode: QualityMode = "strict",
     flags: Sequence[str] = (),
     today: date | None = None,
+    citation_policy: CitationPolicy = DEFAULT_CITATION_POLICY,
+    index: AuthorityIndex | None = None,
 ) -> QualityReport:
     """Run the whole gate. Strict mode rejects on any failed check; lenient keeps and flags.
 
     Lenient mode still rejects what is unusable as training data at all: a truncated answer,
-    missing fields and duplicates.
+    missing fields and duplicates. ``index`` defaults to the bundled authority index.
     """
+    if citation_policy not in CITATION_POLICIES:
+        valid = ", ".join(CITATION_POLICIES)
+        raise ValueError(f"unknown citation_policy {citation_policy!r}; expected one of {valid}")
     fields: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
     checks = run_structure_checks(
         data, difficulty=difficulty, sample_type=sample_type, finish_reason=finish_reason
     )
-    checks += citation_checks(fields, difficulty=difficulty, jurisdiction=jurisdiction, today=today)
+    checks += citation_checks(
+        fields,
+        difficulty=difficulty,
+        jurisdiction=jurisdiction,
+        today=today,
+        citation_policy=citation_policy,
+        index=index,
+    )
     checks.append(duplicate_check(fields, duplicates))
     total = sum(CHECK_WEIGHTS.values())
     earned = sum(CHECK_WEIGHTS[c.name] for c in checks if c.passed)

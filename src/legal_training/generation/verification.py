@@ -23,10 +23,10 @@ per authority.
 
 "A citation that is not its own" is judged conservatively, because a name can be shared: two
 decisions of one case (Court of Appeal and House of Lords), "Brown v Board of Education" I and
-II, "R v Brown" in dozens of years. A known name flags a citation as a mismatch only when the
-citation is in a series the case is indexed in, in the same year or at the same volume or
-page (a different page of the same report is a wrong page, a different year with the same
-page a wrong year), and the name is distinctive (not "R v Smith" or "Commission v Italy").
+II, Factortame I and II. A known name flags a citation as a mismatch only when the citation is
+in a series the case is indexed in and differs from its citation there in one detail of year,
+volume and page (a wrong page, a wrong year, a wrong volume), and the name is distinctive:
+"Commission v Italy" names hundreds of cases, and "R v Brown" dozens.
 """
 
 from __future__ import annotations
@@ -141,13 +141,18 @@ _ABBREVIATIONS: Final = frozenset(
 _LAST_WORD_RE: Final = re.compile(r"(\S+)$")
 _DOTTED_CAPITALS_RE: Final = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")
 _SENTENCE_END_RE: Final = re.compile(r"[.!?:]\s+(?=[A-Z(\"'“‘*_])")
-_HARD_BREAK_RE: Final = re.compile(r"[\n;]|\s[-–—]\s|\(\s*(?:see|cf)\b", re.IGNORECASE)
+_HARD_BREAK_RE: Final = re.compile(r"[\n;]|\(\s*(?:see|cf)\b", re.IGNORECASE)
+# A dash between spaces ends a clause ("Caparo — the leading case — [1990] ...") except in a
+# WTO dispute's name ("US – Shrimp, WT/DS58/AB/R").
+_DASH_BREAK_RE: Final = re.compile(r"\s[-–—]\s")
 _V_RE: Final = re.compile(r"\s(?:v|vs|versus)\.?\s", re.IGNORECASE)
-_NAME_WORD_RE: Final = re.compile(r"[A-Z0-9][\w'’.&\-]*|\([^()]{1,60}\)")
+# A capital letter in any script ("Österreichische"): a letter that is not a-z.
+_UPPER: Final = r"[^\W\d_a-z]"
+_NAME_WORD_RE: Final = re.compile(rf"(?:{_UPPER}|\d)[\w'’.&\-]*|\([^()]{{1,160}}\)")
 _CONNECTORS: Final = frozenset(
     {"of", "the", "and", "for", "&", "de", "la", "du", "van", "von", "der", "den", "des", "del",
-     "di", "da", "ex", "parte", "re", "rel.", "on", "application", "in", "plc", "ltd", "sa",
-     "ag", "en", "y", "e", "und", "et", "al.", "behalf"}
+     "di", "da", "ex", "parte", "p", "re", "rel.", "on", "application", "in", "plc", "ltd", "sa",
+     "ag", "en", "y", "e", "und", "et", "al.", "behalf", "–", "—", "-"}
 )  # fmt: skip
 _LEAD_WORDS: Final = frozenset(
     {"in", "see", "cf", "also", "applying", "following", "per", "under", "and", "the", "as",
@@ -160,19 +165,30 @@ _LEADING_JUNK_RE: Final = re.compile(r"^[\s,*_:\"“”'‘’)\]]+")
 _MAX_NAME_GAP: Final = 4
 
 
-def _segment_start(text: str, start: int, floor: int) -> int:
+def _segment_start(text: str, start: int, floor: int, *, dash_ok: bool = False) -> int:
     """Where the clause holding the citation at ``start`` begins: after the previous
     citation, a line break, a ";" or a sentence end that is not an abbreviation's period."""
     low = max(floor, start - 240)
     window = text[low:start]
     cut = 0
     for m in _HARD_BREAK_RE.finditer(window):
-        cut = max(cut, m.end())
+        if not _inside_brackets(window, m.end()):
+            cut = max(cut, m.end())
+    if not dash_ok:
+        for m in _DASH_BREAK_RE.finditer(window):
+            cut = max(cut, m.end())
     for m in _SENTENCE_END_RE.finditer(window):
         if window[m.start()] == "." and _is_abbreviation(window[: m.start()]):
             continue
         cut = max(cut, m.end())
     return low + cut
+
+
+def _inside_brackets(window: str, position: int) -> bool:
+    """Whether ``position`` lies inside brackets that close before the window ends, as the
+    ";" of "North Sea Continental Shelf (Germany v Denmark; Germany v Netherlands)" does."""
+    rest = window[position:]
+    return rest.count(")") > rest.count("(")
 
 
 def _is_abbreviation(before: str) -> bool:
@@ -218,14 +234,18 @@ def _words_backward(segment: str) -> str:
 def _clean_name(name: str) -> str | None:
     name = _TRAILING_JUNK_RE.sub("", _LEADING_JUNK_RE.sub("", name)).strip()
     name = re.sub(r"\s+", " ", name)
-    return name if re.search(r"[A-Za-z]{2}", name) else None
+    return name if re.search(r"[^\W\d_]", name) else None
 
 
-def _name_before(text: str, start: int, floor: int) -> str | None:
-    segment = text[_segment_start(text, start, floor) : start]
+def _name_before(
+    text: str, start: int, floor: int, *, comma_ok: bool = False, dash_ok: bool = False
+) -> str | None:
+    segment = text[_segment_start(text, start, floor, dash_ok=dash_ok) : start]
     if not segment.strip():
         return None
-    separators = list(_V_RE.finditer(segment))
+    # The parties' "v", not one inside a bracketed alternative name ("Eureko BV v Slovak
+    # Republic (Achmea v Slovakia)").
+    separators = [m for m in _V_RE.finditer(segment) if not _inside_brackets(segment, m.end())]
     if separators:
         sep = separators[-1]
         second = _TRAILING_JUNK_RE.sub("", segment[sep.end() :])
@@ -233,15 +253,19 @@ def _name_before(text: str, start: int, floor: int) -> str | None:
         if first and second and len(second) <= 160 and _is_name_run(second):
             return _clean_name(f"{first} v {second}")
     tail = _TRAILING_JUNK_RE.sub("", segment)
-    if len(segment) - len(tail) > _MAX_NAME_GAP:
+    gap = segment[len(tail) :]
+    # A short name sits right against its citation ("Caparo [1990] 2 AC 605"); a phrase
+    # followed by a comma ("Before the GDPR, [2014] ...") is the sentence, not a name, except
+    # before an EU case number ("Google Spain, C-131/12").
+    if len(gap) > _MAX_NAME_GAP or ("," in gap and not comma_ok):
         return None
     return _clean_name(_words_backward(tail))
 
 
 # "Case C-131/12 Google Spain SL v AEPD, EU:C:2014:317": an EU case number comes before its name.
 _NAME_AFTER_RE: Final = re.compile(
-    r"\s*,?\s*(?!ECLI|EU:|[CTF]-\d)(?P<name>[A-Z][\w'’.&\-]*(?:\s+(?:[A-Z(][\w'’.&\-()]*|v|vs|and|of|the|de|du|"
-    r"la|für|van|von|der|del|di|da|&)\.?)*)"
+    rf"\s*,?\s*(?!ECLI|EU:|[CTF]-\d)(?P<name>{_UPPER}[\w'’.&\-]*(?:\s+(?:(?:{_UPPER}|\()[\w'’.&\-()]*|"
+    r"v|vs|and|of|the|de|du|la|für|van|von|der|del|di|da|&)\.?)*)"
 )
 
 
@@ -259,16 +283,21 @@ def case_name_near(text: str, citation: Citation, *, floor: int = 0) -> str | No
     """The case name the text writes with ``citation``, or ``None``.
 
     Before the citation for reports, neutral citations and US reporters ("Donoghue v
-    Stevenson [1932] AC 562", "Miranda v. Arizona, 384 U.S. 436"); after it for an EU case
-    number ("Case C-131/12 Google Spain") when nothing stands before it. ``floor`` is where
+    Stevenson [1932] AC 562", "Miranda v. Arizona, 384 U.S. 436"); after an EU case number
+    when a name follows it ("Case C-131/12 Google Spain"), else before it ("Google Spain
+    (C-131/12)"). ``floor`` is where
     the previous citation ended, so a string citation's names are not mixed up.
     """
-    before = _name_before(text, citation.start, floor)
-    if citation.own_key.startswith("eu:case:") and (before is None or " v " not in before):
+    eu_case = citation.own_key.startswith("eu:case:")
+    if eu_case:
         after = _name_after(text, citation.end)
-        if after is not None and (before is None or " v " in after):
+        if after is not None:
             return after
-    return before
+    wto = citation.own_key.startswith("intl:wto:")
+    # US style puts a comma between every name and its reporter ("In re Caremark, 698 A.2d"),
+    # and so do tribunals' case numbers ("Arrest Warrant (DRC v Belgium), ICC-02/05-01/09").
+    comma_ok = eu_case or wto or citation.own_key.startswith(("us:", "intl:", "echr:app:"))
+    return _name_before(text, citation.start, floor, comma_ok=comma_ok, dash_ok=wto)
 
 
 # -- one authority --------------------------------------------------------------------------------
@@ -343,27 +372,40 @@ def _court_mismatch(text: str, citation: Citation, authority: Authority) -> str 
     return None
 
 
-def _identity(key: str) -> tuple[str, str, str, str] | None:
+def _identity(key: str) -> tuple[str, str | None, str | None, str] | None:
     """``(series, year, volume, page)`` of a report-like key, for comparing two citations of
-    one series; ``None`` for keys that are not reports."""
+    one series; ``None`` for keys that are not reports.
+
+    A year or volume of ``None`` is no evidence either way: a US reporter's year is read from
+    the citation's parenthetical, and an EU case number's year is the year the case was
+    lodged, which two cases of one name often share (Factortame I and II are C-213/89 and
+    C-221/89). An empty volume is a real value: two "[1985] AC" citations agree on it.
+    """
     if m := _REPORT_KEY_RE.match(key):
         return (f"{m['family']}:{m['series']}", m["year"], m["volume"], m["page"])
     if m := _NEUTRAL_KEY_RE.match(key):
         return (f"neutral:{m['court']}", m["year"], "", m["num"])
     if m := _US_KEY_RE.match(key):
-        return (f"us:{m['series']}", "", m["volume"], m["page"])
+        return (f"us:{m['series']}", None, m["volume"], m["page"])
     if m := _EU_KEY_RE.match(key):
-        return (f"eu:{m['series']}", m["year"], "", m["num"])
+        return (f"eu:{m['series']}", None, None, m["num"])
     if m := _ECLI_KEY_RE.match(key):
         return (f"ecli:{m['series']}", m["year"], "", m["num"])
     return None
 
 
-def _not_its_own(citation: Citation, authority: Authority, *, needed: int) -> str | None:
+# How many of year, volume and page a citation must share with a known citation of the same
+# series before a known name makes it a wrong citation: one shared detail is a coincidence
+# (another decision of that name in the same year), two are a slip of the third ("[1932] AC
+# 563", "[1935] AC 562"). An EU case number has only its number to go on.
+_SHARED_DETAILS: Final = 2
+
+
+def _not_its_own(citation: Citation, authority: Authority) -> str | None:
     """Why ``citation`` cannot be one of ``authority``'s own citations although it is in a
-    series the authority is indexed in and agrees with one of them on ``needed`` of year,
-    volume and page; ``None`` when it could be (another decision of the same name, or a
-    report the index does not list)."""
+    series the authority is indexed in and shares all but one detail with one of them;
+    ``None`` when it could be (another decision of the same name, or a report the index does
+    not list)."""
     written = _identity(citation.own_key)
     if written is None:
         return None
@@ -372,12 +414,15 @@ def _not_its_own(citation: Citation, authority: Authority, *, needed: int) -> st
         known = _identity(key)
         if known is None or known[0] != series:
             continue
-        same_year = bool(year) and year == known[1]
-        same_volume = bool(volume) and volume == known[2]
-        same_page = page == known[3]
         if series.startswith("us:") and citation.year is not None and authority.year is not None:
-            same_year = citation.year == authority.year
-        if same_year + same_volume + same_page >= needed:
+            year, known = str(citation.year), (known[0], str(authority.year), known[2], known[3])
+        shared = (
+            (year is not None and year == known[1])
+            + (volume is not None and volume == known[2])
+            + (page == known[3])
+        )
+        needed = 1 if series.startswith("eu:") else _SHARED_DETAILS
+        if shared >= needed:
             return f"{authority.name} is {text}, not {citation.text}"
     return None
 
@@ -423,14 +468,11 @@ def _judge_member(
         if court is not None:
             return AuthorityVerdict(citation, "mismatch", authority, name, court)
         return AuthorityVerdict(citation, "verified", authority, name, None)
-    if name is not None:
-        # A name many cases share ("R v Brown") must agree on two of year, volume and page
-        # before the citation is taken to be a wrong citation of the indexed case.
-        needed = 2 if is_generic_name(name) else 1
+    if name is not None and not is_generic_name(name):
         for candidate, _ in index.by_name(
             name, family=citation_family(citation), min_score=NAME_IDENTIFIES
         ):
-            wrong = _not_its_own(citation, candidate, needed=needed)
+            wrong = _not_its_own(citation, candidate)
             if wrong is not None:
                 return AuthorityVerdict(citation, "mismatch", candidate, name, wrong)
     return AuthorityVerdict(citation, "unverified", None, name, None)
