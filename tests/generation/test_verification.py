@@ -133,6 +133,7 @@ MISMATCHED = [
     "Brown v. Board of Education, 347 U.S. 484 (1954)",
     "Montgomery v Lanarkshire Health Board [2015] UKSC 12",
     "Google Spain, Case C-131/13",
+    "R v Woollin [1999] 1 AC 83",
 ]
 
 
@@ -152,7 +153,6 @@ UNVERIFIED = [
     "R v Woollin [1997] 1 Cr App R 97",
     # a name shared by many cases, another citation
     "R v Smith [2001] 1 AC 146",
-    "R v Woollin [1999] 1 AC 83",
     # another case of the same name lodged in the same year (Factortame I and II)
     "Google Spain, Case C-132/12",
 ]

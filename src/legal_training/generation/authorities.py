@@ -30,7 +30,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from legal_training.generation.citations import parse_citations
 
@@ -289,6 +289,9 @@ class AuthorityIndex:
     _by_id: dict[str, Authority] = field(default_factory=dict, repr=False)
     _by_topic: dict[str, list[Authority]] = field(default_factory=dict, repr=False)
     _names: dict[str, list[tuple[str, Authority]]] = field(default_factory=dict, repr=False)
+    # family -> name word -> positions in _names[family], so a name look-up scores only the
+    # names that share a word with it
+    _words: dict[str, dict[str, list[int]]] = field(default_factory=dict, repr=False)
     _conflicts: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -305,7 +308,11 @@ class AuthorityIndex:
                 for name in authority.names:
                     normalised = normalise_name(name)
                     if normalised:
-                        self._names.setdefault(family, []).append((normalised, authority))
+                        names = self._names.setdefault(family, [])
+                        words = self._words.setdefault(family, {})
+                        for word in _index_words(normalised):
+                            words.setdefault(word, []).append(len(names))
+                        names.append((normalised, authority))
 
     # -- look-ups ------------------------------------------------------------------------------
 
@@ -336,27 +343,27 @@ class AuthorityIndex:
         if not written:
             return []
         families = [family] if family is not None else list(self._names)
-        choices = [pair for fam in families for pair in self._names.get(fam, ())]
-        if not choices:
-            return []
-        # A fast token-set pass narrows thousands of names to a few; name_similarity then
-        # judges those party by party.
-        shortlist = process.extract(
-            written,
-            [normalised for normalised, _ in choices],
-            scorer=fuzz.token_set_ratio,
-            limit=limit * 4,
-            score_cutoff=min_score,
-        )
-        best: dict[str, tuple[Authority, float]] = {}
-        for _, _, position in shortlist:
-            authority = choices[position][1]
-            if authority.id in best:
-                continue
+        # Only names sharing a word with the written one can fit it. They are ranked by the
+        # rarity of the words they share (a shared "Caparo" counts for more than a shared
+        # "Board"), and the best few are judged party by party.
+        weight: dict[str, float] = {}
+        found: dict[str, Authority] = {}
+        for fam in families:
+            names, words = self._names.get(fam, []), self._words.get(fam, {})
+            for word in _index_words(written):
+                positions = words.get(word, ())
+                for position in positions:
+                    authority = names[position][1]
+                    found[authority.id] = authority
+                    weight[authority.id] = weight.get(authority.id, 0.0) + 1 / len(positions)
+        ranked = sorted(weight, key=lambda authority_id: -weight[authority_id])
+        best: list[tuple[Authority, float]] = []
+        for authority_id in ranked[:_SHORTLIST]:
+            authority = found[authority_id]
             score = name_fit(name, authority.names)
             if score >= min_score:
-                best[authority.id] = (authority, score)
-        return sorted(best.values(), key=lambda pair: -pair[1])[:limit]
+                best.append((authority, score))
+        return sorted(best, key=lambda pair: -pair[1])[:limit]
 
     def for_topic(self, topic: str) -> tuple[Authority, ...]:
         """The authorities listed as leading law for a catalog topic (its full name)."""
@@ -406,6 +413,18 @@ class AuthorityIndex:
             for topic in authority.topics:
                 per_topic[topic] = per_topic.get(topic, 0) + 1
         return {"jurisdiction": per_jurisdiction, "type": per_type, "topic": per_topic}
+
+
+_SHORTLIST: Final = 8
+
+
+def _index_words(normalised: str) -> set[str]:
+    """The words a name is found by: three letters or more, not a party many cases share."""
+    return {
+        word
+        for word in normalised.replace(" v ", " ").split()
+        if len(word) >= 3 and word not in _GENERIC_PARTIES
+    }
 
 
 def _family(authority: Authority) -> str:

@@ -44,8 +44,8 @@ from types import MappingProxyType
 from typing import Any, Final, Literal
 
 import structlog
-from eyecite import get_citations
-from eyecite.models import FullCaseCitation, FullLawCitation
+from eyecite.models import CitationToken, Document, FullCaseCitation, FullLawCitation
+from eyecite.tokenizers import default_tokenizer
 
 __all__ = [
     "ACCEPTED_FAMILIES",
@@ -56,6 +56,7 @@ __all__ = [
     "citation_family",
     "instrument_key",
     "parse_citations",
+    "us_court_names",
 ]
 
 logger = structlog.get_logger(__name__)
@@ -205,11 +206,18 @@ class _Tables:
     eu_ecli_courts: Mapping[str, YearRange]
     echr_first: int
     pcij: Mapping[str, _Pcij]
+    # Act title key ("occupiers liability act 1957") -> highest section number
+    uk_act_sections: Mapping[str, int]
 
 
 def _abbr_key(text: str) -> str:
     """Normalise an abbreviation so ``A.C.``, ``AC`` and ``All E.R. (Comm)`` look things up."""
     return re.sub(r"[\s.()]", "", text.replace("’", "'")).casefold()
+
+
+def _title_key(name: str) -> str:
+    cleaned = name.replace("’", "'").replace("'", "").replace("&", "and")
+    return re.sub(r"\s+", " ", cleaned).strip().casefold()
 
 
 def _court_key(text: str) -> str:
@@ -305,6 +313,12 @@ def _load_tables() -> _Tables:
         uk_court_parentheticals=MappingProxyType(parentheticals),
         eu_ecli_courts=MappingProxyType({k: _year_range(v) for k, v in ecli["courts"].items()}),
         echr_first=int(ecli["echr_first"]),
+        uk_act_sections=MappingProxyType(
+            {
+                _title_key(title): int(count)
+                for title, count in raw["uk_act_sections"]["acts"].items()
+            }
+        ),
         pcij=MappingProxyType(
             {
                 row["series"]: _Pcij(
@@ -363,6 +377,14 @@ def _roman_to_int(numeral: str) -> int | None:
         following = _ROMAN_VALUES[numeral[index + 1]] if index + 1 < len(numeral) else 0
         total += -value if value < following else value
     return total
+
+
+def _scan(pattern: re.Pattern[str], text: str, *needles: str) -> Iterable[re.Match[str]]:
+    """``pattern``'s matches, skipping the scan when none of the literal ``needles`` it needs
+    is in the text: the verification budget is a few milliseconds per sample."""
+    if not any(needle in text for needle in needles):
+        return ()
+    return pattern.finditer(text)
 
 
 def _future(year: int | None, today: date) -> list[str]:
@@ -591,7 +613,7 @@ _PCIJ_RE: Final = re.compile(
 
 def _find_pcij(text: str, today: date) -> list[_Found]:
     found: list[_Found] = []
-    for m in _PCIJ_RE.finditer(text):
+    for m in _scan(_PCIJ_RE, text, "C.I.J", "CIJ"):
         series = _TABLES.pcij[m["s1"] or m["s2"]]
         number = int(m["num"])
         raw_year = m["y1"] or m["y2"] or m["y3"]
@@ -726,11 +748,6 @@ def _strip_name(name: str) -> tuple[str, int]:
     return stripped, cut + (len(rest) - len(stripped))
 
 
-def _title_key(name: str) -> str:
-    cleaned = name.replace("’", "'").replace("'", "").replace("&", "and")
-    return re.sub(r"\s+", " ", cleaned).strip().casefold()
-
-
 # Instruments named after their parent Act: "Equality Act 2010 (Disability) Regulations 2010".
 # The longer span wins over the Act it names.
 _UK_SI_AFTER_ACT_RE: Final = re.compile(
@@ -738,18 +755,41 @@ _UK_SI_AFTER_ACT_RE: Final = re.compile(
     rf"(?P<name>{_CAP}(?:\s+(?:{_CAP}|{_CONNECTOR}))*?\s+Act\s+\d{{4}}(?:\s+{_NAME_PAREN})?)"
     rf"\s+(?P<type>Regulations|Rules|Order)\s+(?P<year>\d{{4}})\b"
 )
+# The Civil Procedure Rules by part or rule: "CPR Part 24", "CPR r 54.5(1)", "CPR 31.6".
+_CPR_RE: Final = re.compile(
+    r"\bCPR\s*,?\s*(?:Part\s+(?P<part>\d{1,3})\b|(?:r(?:ule)?\.?\s*)?(?P<rp>\d{1,3})\.(?P<rule>\d{1,3}))"
+)
+_CPR_PARTS: Final = 89
 # Old statutes titled "Statute of ...": "Statute of Frauds 1677".
 _STATUTE_OF_RE: Final = re.compile(r"\bStatute\s+of\s+(?P<name>[A-Z][a-z]+)\s+(?P<year>\d{4})\b")
 
 
+def _section_problems(act: str, name: str, kind: str, year: int, suffix: str) -> list[str]:
+    """A section past the end of an Act whose length the tables know."""
+    last = _TABLES.uk_act_sections.get(act)
+    number = re.match(r":s(\d+)", suffix)
+    if last is None or number is None or int(number[1]) <= last:
+        return []
+    return [f"the {name} {kind} {year} has {last} sections; section {number[1]} does not exist"]
+
+
 def _find_uk_statutes(text: str, today: date) -> list[_Found]:
     found: list[_Found] = []
-    for m in _STATUTE_OF_RE.finditer(text):
+    for m in _scan(_CPR_RE, text, "CPR"):
+        part = int(m["part"] or m["rp"])
+        problems = (
+            [] if 1 <= part <= _CPR_PARTS else [f"the CPR have {_CPR_PARTS} Parts, not {part}"]
+        )
+        key = f"uk:cpr:part{part}" if m["part"] else f"uk:cpr:{part}.{int(m['rule'])}"
+        citation = _make(m[0], "uk_statute", "uk", None, key, problems)
+        found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation))
+    for m in _scan(_STATUTE_OF_RE, text, "Statute of"):
         year = int(m["year"])
         key = f"uk:act:statute of {m['name'].casefold()} {year}"
         citation = _make(m[0], "uk_statute", "uk", year, key, _future(year, today))
         found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation))
-    for m in (*_UK_ACT_RE.finditer(text), *_UK_SI_AFTER_ACT_RE.finditer(text)):
+    after_act = _scan(_UK_SI_AFTER_ACT_RE, text, "Regulations", "Rules", "Order")
+    for m in (*_UK_ACT_RE.finditer(text), *after_act):
         name, cut = _strip_name(m["name"])
         if not name:
             continue
@@ -758,7 +798,10 @@ def _find_uk_statutes(text: str, today: date) -> list[_Found]:
         if year < 1200:
             problems.append(f"year {year} is implausible for a statute")
         start = _statute_start(m, cut)
-        key = f"uk:act:{_title_key(name)} {m['type'].casefold()} {year}{_provision_suffix(m)}"
+        act = f"{_title_key(name)} {m['type'].casefold()} {year}"
+        suffix = _provision_suffix(m)
+        problems.extend(_section_problems(act, name, m["type"], year, suffix))
+        key = f"uk:act:{act}{suffix}"
         citation = _make(text[start : m.end()], "uk_statute", "uk", year, key, problems)
         found.append(_Found(start, m.end(), _PRIORITY_SPECIFIC, citation))
     for m in _SI_RE.finditer(text):
@@ -788,6 +831,8 @@ _UCC_RE: Final = re.compile(
     r"(?<![\w.])(?:U\.\s?C\.\s?C\.|UCC)\s*(?:§§?|[Ss]ection|[Ss]ec\.)\s*"
     r"(?P<art>\d{1,2}A?)\s?[-–]\s?(?P<sec>\d{3}[A-Za-z]?)(?:\([0-9a-z]{1,3}\))*"
 )
+# SEC rules are cited by their number alone: "Rule 10b-5" is 17 C.F.R. § 240.10b-5.
+_RULE_10B5_RE: Final = re.compile(r"\b(?:SEC\s+)?Rule\s+10b-5\b")
 _CFR_RE: Final = re.compile(
     r"\b(?P<title>\d{1,2})\s+(?:C\.\s?F\.\s?R\.|CFR)\s*(?:§§?|[Pp]arts?|pt\.)\s*"
     r"(?P<sec>\d+(?:\.[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?)?)"
@@ -821,9 +866,14 @@ _DEL_RE: Final = re.compile(
 # Restatements are secondary authority but cited like codes, by section; they are reported as
 # "us_statute", the nearest kind.
 _RESTATEMENT_RE: Final = re.compile(
-    r"\bRestatement\s+\((?P<ed>First|Second|Third|Fourth)\)\s+of\s+(?:the\s+)?"
+    r"\bRestatement\s+\((?P<ed>First|Second|Third|Fourth|Fifth|Sixth|Seventh)\)\s+of\s+(?:the\s+)?"
     r"(?P<subject>[A-Z][A-Za-z]*(?:\s+(?:of|and|the|[A-Z][A-Za-z]*))*?)"
     r"(?::\s*[A-Z][A-Za-z ]{1,40}?)?\s*§+\s*(?P<sec>\d+[A-Za-z]?)"
+)
+_RESTATEMENT_EDITIONS: Final = frozenset({"First", "Second", "Third", "Fourth"})
+# The highest rule number of each set of federal rules (supplemental and lettered rules aside).
+_FED_RULE_LAST: Final[Mapping[str, int]] = MappingProxyType(
+    {"civp": 86, "crimp": 61, "evid": 1103, "appp": 48, "bankrp": 9037}
 )
 _US_CODE_TITLES: Final = 54
 _CFR_TITLES: Final = 50
@@ -860,7 +910,15 @@ def _find_us_statutes(text: str, today: date) -> list[_Found]:
         found.append(_us_statute(m, f"us:cfr:{title}:{m['sec']}", problems))
     for m in _FED_RULE_RE.finditer(text):
         rule_set = re.sub(r"[\s.]", "", m["set"]).casefold()
-        found.append(_us_statute(m, f"us:rule:{rule_set}:{m['rule']}", []))
+        problems = []
+        last = _FED_RULE_LAST.get(rule_set)
+        if last is not None and float(m["rule"]) > last:
+            problems.append(
+                f"Fed. R. {m['set'].strip('.')}. has rules up to {last}, not {m['rule']}"
+            )
+        found.append(_us_statute(m, f"us:rule:{rule_set}:{m['rule']}", problems))
+    for m in _scan(_RULE_10B5_RE, text, "10b-5"):
+        found.append(_us_statute(m, "us:cfr:17:240.10b-5", []))
     for m in _CONST_RE.finditer(text):
         if m["amend"]:
             raw = m["amend"]
@@ -888,11 +946,14 @@ def _find_us_statutes(text: str, today: date) -> list[_Found]:
     for m in _RESTATEMENT_RE.finditer(text):
         subject = _title_key(m["subject"])
         key = f"us:restatement:{m['ed'].casefold()}:{subject}:{m['sec']}"
-        found.append(_us_statute(m, key, []))
+        problems = []
+        if m["ed"] not in _RESTATEMENT_EDITIONS:
+            problems.append(f"there is no {m['ed']} Restatement: the series has reached the Fourth")
+        found.append(_us_statute(m, key, problems))
     for m in _DEL_RE.finditer(text):
         del_title = int(m["title"] or m["title2"] or "8")  # DGCL is title 8
         found.append(_us_statute(m, f"us:del:{del_title}:{m['sec']}", []))
-    for m in _US_ACT_RE.finditer(text):
+    for m in _scan(_US_ACT_RE, text, " Act of "):
         name, cut = _strip_name(m["name"])
         if not name:
             continue
@@ -982,6 +1043,25 @@ def _us_court_years() -> Mapping[str, tuple[str, tuple[YearRange, ...]]]:
     return MappingProxyType(result)
 
 
+@cache
+def _us_court_name_table() -> Mapping[str, tuple[str, ...]]:
+    from courts_db import courts
+
+    names: dict[str, list[str]] = {}
+    for court in courts:
+        label = court.get("citation_string")
+        if label and court.get("name"):
+            names.setdefault(_court_key(label), []).append(str(court["name"]))
+    return MappingProxyType({key: tuple(value) for key, value in names.items()})
+
+
+def us_court_names(parenthetical: str) -> tuple[str, ...]:
+    """courts-db's names for the court a US citation's parenthetical names ("Del. Ch." →
+    "Court of Chancery of Delaware"); empty when courts-db does not know the string."""
+    court_text = _PAREN_DATE_RE.sub("", parenthetical).strip(" ,")
+    return _us_court_name_table().get(_court_key(court_text), ()) if court_text else ()
+
+
 def _us_court_problems(parenthetical: str, year: int) -> list[str]:
     """A court named in a US citation's parenthetical must have existed in the year given."""
     court_text = _PAREN_DATE_RE.sub("", parenthetical).strip(" ,")
@@ -1062,48 +1142,84 @@ def _us_case_problems(cite: Any, reporter: str, volume: int | None, year: int) -
     return problems
 
 
-# eyecite matches every parenthetical after a citation against each court in courts-db,
-# about 50 ms per parenthetical. We need neither its court nor its year (the year is re-read
-# below), so "(9th Cir. 1999)" is blanked to spaces of the same length before eyecite sees the
-# text; offsets stay valid. Parentheticals that contain a citation are left alone.
-_DATE_PAREN_RE: Final = re.compile(r"\((?P<body>[^()]{1,80}?\b\d{4})\)")
-_CITATION_INSIDE_RE: Final = re.compile(r"§|\d+\s+[A-Z][\w.' ]{0,20}?\s+\d")
+# eyecite's get_citations also finds each citation's case name, pin cite and court (the court
+# by matching the parenthetical against every court in courts-db, ~50 ms each). We need none
+# of that: the year and court are read from the text below and the case name by the verifier.
+# So only eyecite's tokenizer runs, on windows of text around what looks like a US citation,
+# and each citation token becomes a citation object without that metadata.
+_WINDOW_BEFORE: Final = 40
+_WINDOW_AFTER: Final = 60
 
 
-def _blank_parentheticals(text: str) -> str:
-    def blank(m: re.Match[str]) -> str:
-        if _CITATION_INSIDE_RE.search(m["body"]):
-            return m[0]
-        return "(" + " " * len(m["body"]) + ")"
+def _windows(text: str) -> list[tuple[int, int]]:
+    spans: list[list[int]] = []
+    for m in _EYECITE_HINT_RE.finditer(text):
+        start, end = max(0, m.start() - _WINDOW_BEFORE), min(len(text), m.end() + _WINDOW_AFTER)
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return [(a, b) for a, b in spans]
 
-    return _DATE_PAREN_RE.sub(blank, text)
+
+def _eyecite_citations(text: str) -> list[tuple[int, Any]]:
+    """``(offset, citation)`` for every full case or law citation eyecite's tokenizer finds."""
+    found: list[tuple[int, Any]] = []
+    for start, end in _windows(text):
+        document: Any = Document(plain_text=text[start:end])
+        document.tokenize(tokenizer=default_tokenizer)
+        for index, token in document.citation_tokens:
+            if type(token) is not CitationToken or token.short:
+                continue
+            editions = token.exact_editions or token.variation_editions
+            sources = {edition.reporter.source for edition in editions}
+            kind = (
+                FullCaseCitation
+                if "reporters" in sources
+                else FullLawCitation
+                if "laws" in sources
+                else None
+            )
+            if kind is not None:
+                cite = kind(
+                    token,
+                    index,
+                    exact_editions=token.exact_editions,
+                    variation_editions=token.variation_editions,
+                )
+                found.append((start, cite))
+    return found
 
 
 def _find_us_cases(text: str, today: date) -> list[_Found]:
     if not _EYECITE_HINT_RE.search(text):
         return []
     try:
-        cites = get_citations(_blank_parentheticals(text))
+        cites = _eyecite_citations(text)
     except Exception:  # eyecite is third-party; a crash must not take the gate down
         logger.warning("eyecite_failed", exc_info=True)
         return []
     found: list[_Found] = []
-    for cite in cites:
+    for offset, cite in cites:
         if isinstance(cite, FullCaseCitation):
-            found.append(_us_case(text, cite, today))
-        elif isinstance(cite, FullLawCitation):
-            found.append(_us_law(text, cite))
+            found.append(_us_case(text, cite, today, offset))
+        else:
+            found.append(_us_law(text, cite, offset))
     return found
 
 
-def _us_law(text: str, cite: Any) -> _Found:
+def _us_law(text: str, cite: Any, offset: int) -> _Found:
     """A state code or other statute eyecite knows and our own patterns do not.
 
     The key is the citation as written, without subsections: eyecite's own normalised form
     and groups vary between runs for codes with several spellings (it sometimes drops the
     subject, "N.Y. Gen. Oblig. Law" becoming "N.Y. Law"), and a key must not.
     """
-    start, end = cite.span()
+    start, end = (offset + position for position in cite.span())
     written = re.sub(r"(?:\s*\([A-Za-z0-9]{1,4}\))+$", "", text[start:end])
     key = "us:law:" + re.sub(r"\s+", " ", written).strip().casefold()
     citation = _make(text[start:end], "us_statute", "us", None, key, [])
@@ -1138,8 +1254,8 @@ def _canonical_reporter(reporter: str) -> str:
 _NOMINATIVE_IN_KEY_RE: Final = re.compile(r"\s*\(\d+\s+[^()]*\)\s*")
 
 
-def _us_case(text: str, cite: Any, today: date) -> _Found:
-    start, end = cite.span()
+def _us_case(text: str, cite: Any, today: date, offset: int) -> _Found:
+    start, end = (offset + position for position in cite.span())
     groups: Mapping[str, str] = cite.groups
     reporter = str(groups.get("reporter", "")).strip()
     volume_text = str(groups.get("volume", ""))
@@ -1292,7 +1408,7 @@ def _find_eu_commission_cases(text: str, today: date) -> list[_Found]:
         key = f"eu:{kind}:{int(m['num'].replace('.', ''))}"
         citation = _make(m[0], "eu_case", "eu", None, key, [])
         found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation, "identifier"))
-    for m in _EU_OPINION_RE.finditer(text):
+    for m in _scan(_EU_OPINION_RE, text, "Opinion"):
         yy = int(m["yy"])
         year = 1900 + yy if yy >= 75 else 2000 + yy
         problems = _future(year, today)
@@ -1444,7 +1560,7 @@ _ART_NUM: Final = (
 )
 _TREATY_AFTER_RE: Final = re.compile(
     rf"\b{_ART_WORD}\s*(?P<nums>{_ART_NUM}(?:\s*(?:,|and|&|to|or|[-–])\s*{_ART_NUM})*)\s+"
-    rf"(?:of\s+(?:the\s+)?)?(?P<alias>{_ALIAS_ALT})(?![\w-])"
+    rf"(?:of\s+(?:the\s+)?)?(?:\d{{4}}\s+)?(?P<alias>{_ALIAS_ALT})(?![\w-])"
 )
 _TREATY_BEFORE_RE: Final = re.compile(
     rf"\b(?P<alias>{_ALIAS_ALT})(?:\s+\d{{4}}|\s*\([^()\n]{{1,40}}\))?,?\s+{_ART_WORD}\s*"
@@ -1595,7 +1711,7 @@ def _find_tribunal_cases(text: str, today: date) -> list[_Found]:
         number = int(m["num"])
         problems = [] if number > 0 else ["a WTO dispute number must be positive"]
         found.append(_international(m, f"intl:wto:DS{number}:{m['doc']}", None, problems))
-    for m in _ECHR_SERIES_A_RE.finditer(text):
+    for m in _scan(_ECHR_SERIES_A_RE, text, "Series A"):
         raw_year = m["y1"] or m["y2"]
         year = int(raw_year) if raw_year else None
         problems = []
@@ -1610,15 +1726,15 @@ def _find_tribunal_cases(text: str, today: date) -> list[_Found]:
         key = f"echr:series-a:{number}{m['part'] or ''}"
         citation = _make(m[0], "intl_case", "echr", year, key, problems)
         found.append(_Found(m.start(), m.end(), _PRIORITY_SPECIFIC, citation, "report", "Series A"))
-    for m in _UNSC_RE.finditer(text):
+    for m in _scan(_UNSC_RE, text, "S/RES"):
         year = int(m["year"]) if m["year"] else None
         problems = _future(year, today)
         if year is not None and year < 1946:
             problems.append("the Security Council adopted its first resolution in 1946")
         found.append(_international(m, f"intl:unsc:{int(m['num'])}", year, problems))
-    for m in _RC_RES_RE.finditer(text):
+    for m in _scan(_RC_RES_RE, text, "RC/Res"):
         found.append(_international(m, f"intl:icc-rc:{int(m['num'])}", 2010, []))
-    for m in _WTO_DECISION_RE.finditer(text):
+    for m in _scan(_WTO_DECISION_RE, text, "WT/L"):
         found.append(_international(m, f"intl:wto:L/{int(m['num'])}", None, []))
     for m in _ICSID_RE.finditer(text):
         yy = int(m["yy"])
@@ -1654,7 +1770,7 @@ def _find_tribunal_cases(text: str, today: date) -> list[_Found]:
             problems.append(f"{m['court']} cases date from {_span_text(years)}; {year} is outside")
         key = f"intl:{m['court'].casefold()}:{m['yy']}-{int(m['num'])}"
         found.append(_international(m, key, year, problems))
-    for m in _UNCITRAL_AWARD_RE.finditer(text):
+    for m in _scan(_UNCITRAL_AWARD_RE, text, "UNCITRAL"):
         year = int(m["year"])
         problems = _future(year, today)
         if year < 1976:

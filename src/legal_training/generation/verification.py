@@ -45,7 +45,12 @@ from legal_training.generation.authorities import (
     name_fit,
     split_provision,
 )
-from legal_training.generation.citations import Citation, citation_family, parse_citations
+from legal_training.generation.citations import (
+    Citation,
+    citation_family,
+    parse_citations,
+    us_court_names,
+)
 
 __all__ = [
     "CITATION_POLICIES",
@@ -348,6 +353,21 @@ def _circuit(text: str) -> str | None:
     return "dc" if m["dc"] else "fed"
 
 
+_LEVEL_WORDS: Final[Mapping[str, str]] = {
+    "supreme": "supreme", "appeal": "appeal", "appeals": "appeal", "appellate": "appeal",
+    "chancery": "chancery", "district": "district", "superior": "superior",
+    "claims": "claims", "tax": "tax", "bankruptcy": "bankruptcy", "family": "family",
+    "probate": "probate", "commonwealth": "commonwealth",
+}  # fmt: skip
+
+
+def _levels(court_name: str) -> set[str]:
+    """The kind of court a name describes ("Court of Chancery of Delaware" → chancery), to
+    tell a state's supreme court from its chancery or appellate courts."""
+    words = re.findall(r"[a-z]+", court_name.casefold())
+    return {_LEVEL_WORDS[word] for word in words if word in _LEVEL_WORDS}
+
+
 def _court_mismatch(text: str, citation: Citation, authority: Authority) -> str | None:
     """A court named next to the citation that is not the indexed court."""
     court = (authority.court or "").casefold()
@@ -357,9 +377,12 @@ def _court_mismatch(text: str, citation: Citation, authority: Authority) -> str 
         m = _US_PAREN_RE.match(text, citation.end)
         if m is None or not m["court"].strip():
             return None
+        written_court = m["court"].strip(" ,")
         written, known = _circuit(m["court"]), _circuit(court)
         if written is not None and known is not None and written != known:
-            written_court = m["court"].strip()
+            return f"cited as a {written_court} decision; it was decided by the {authority.court}"
+        levels = {level for name in us_court_names(m["court"]) for level in _levels(name)}
+        if levels and _levels(court) and not levels & _levels(court):
             return f"cited as a {written_court} decision; it was decided by the {authority.court}"
         return None
     if citation.own_key.startswith("uk:"):
@@ -391,8 +414,26 @@ def _identity(key: str) -> tuple[str, str | None, str | None, str] | None:
         return (f"eu:{m['series']}", None, None, m["num"])
     if m := _ECLI_KEY_RE.match(key):
         return (f"ecli:{m['series']}", m["year"], "", m["num"])
+    if m := _TRIBUNAL_KEY_RE.match(key):
+        return (f"intl:{m['court']}", m["year"], None, m["num"])
+    if m := _ICSID_KEY_RE.match(key):
+        return ("intl:icsid", m["year"], None, m["num"])
+    if m := _UN_KEY_RE.match(key):
+        return ("intl:un", m["year"], None, m["num"])
     return None
 
+
+_TRIBUNAL_KEY_RE: Final = re.compile(r"^intl:(?P<court>it|ictr):(?P<year>\d{2})-(?P<num>\d+)$")
+# ICSID numbers "ARB/00/2" and "ARB(AF)/00/2" are one register: the type is compared as a
+# detail of the same series, so a case cited under the wrong register is caught.
+_ICSID_KEY_RE: Final = re.compile(r"^intl:icsid:[A-Z()]+/(?P<year>\d{2})/(?P<num>\d+)$")
+_UN_KEY_RE: Final = re.compile(r"^intl:un-communication:(?P<num>\d+)/(?P<year>\d{4})$")
+# Citations whose key leaves the decision's year out, so the year written with them must be
+# the indexed one: US reporters "(1954)", ad hoc awards, the PCIJ and ECtHR series.
+_YEAR_OUTSIDE_KEY: Final = ("us:case:", "intl:uncitral:", "intl:pcij:", "echr:series-a:")
+# Series numbered without regard to year (an ICTY case number, a UN communication): the
+# same number in another year is the same case miscited.
+_NUMBERED_SERIES: Final = ("intl:it", "intl:ictr", "intl:un")
 
 # How many of year, volume and page a citation must share with a known citation of the same
 # series before a known name makes it a wrong citation: one shared detail is a coincidence
@@ -401,11 +442,12 @@ def _identity(key: str) -> tuple[str, str | None, str | None, str] | None:
 _SHARED_DETAILS: Final = 2
 
 
-def _not_its_own(citation: Citation, authority: Authority) -> str | None:
+def _not_its_own(citation: Citation, authority: Authority, *, generic_name: bool) -> str | None:
     """Why ``citation`` cannot be one of ``authority``'s own citations although it is in a
     series the authority is indexed in and shares all but one detail with one of them;
     ``None`` when it could be (another decision of the same name, or a report the index does
-    not list)."""
+    not list). A name many cases share ("Commission v Italy") is evidence only where two
+    details agree."""
     written = _identity(citation.own_key)
     if written is None:
         return None
@@ -421,7 +463,10 @@ def _not_its_own(citation: Citation, authority: Authority) -> str | None:
             + (volume is not None and volume == known[2])
             + (page == known[3])
         )
-        needed = 1 if series.startswith("eu:") else _SHARED_DETAILS
+        by_number = series.startswith("eu:") or series in _NUMBERED_SERIES
+        needed = 1 if by_number and not generic_name else _SHARED_DETAILS
+        if by_number and page != known[3]:
+            continue  # another number in such a series is another case
         if shared >= needed:
             return f"{authority.name} is {text}, not {citation.text}"
     return None
@@ -457,7 +502,7 @@ def _judge_member(
                 reason = f"{citation.text} is {authority.name}, not {name}"
                 return AuthorityVerdict(citation, "mismatch", authority, name, reason)
         if (
-            citation.own_key.startswith("us:case:")
+            citation.own_key.startswith(_YEAR_OUTSIDE_KEY)
             and citation.year is not None
             and authority.year is not None
             and citation.year != authority.year
@@ -468,19 +513,44 @@ def _judge_member(
         if court is not None:
             return AuthorityVerdict(citation, "mismatch", authority, name, court)
         return AuthorityVerdict(citation, "verified", authority, name, None)
-    if name is not None and not is_generic_name(name):
+    if name is not None:
+        generic = is_generic_name(name)
         for candidate, _ in index.by_name(
             name, family=citation_family(citation), min_score=NAME_IDENTIFIES
         ):
-            wrong = _not_its_own(citation, candidate)
+            wrong = _not_its_own(citation, candidate, generic_name=generic)
             if wrong is not None:
                 return AuthorityVerdict(citation, "mismatch", candidate, name, wrong)
     return AuthorityVerdict(citation, "unverified", None, name, None)
 
 
+def _check_parallels(members: list[AuthorityVerdict]) -> list[AuthorityVerdict]:
+    """Parallel citations must be of one case: two that the index gives to different cases
+    are a mismatch ("Case C-362/14 Schrems, EU:C:2020:559" joins Schrems I's number to
+    Schrems II's ECLI), and so is an unknown one that slips a detail of a known one's series
+    ("Donoghue v Stevenson [1932] AC 562, 1932 SC (HL) 99")."""
+    known = [v.authority for v in members if v.status == "verified" and v.authority is not None]
+    if not known:
+        return members
+    first = known[0]
+    checked: list[AuthorityVerdict] = []
+    for verdict in members:
+        if verdict.status == "verified" and verdict.authority is not first:
+            other = verdict.authority.name if verdict.authority else "another case"
+            reason = f"{verdict.citation.text} is {other}, not {first.name}"
+            verdict = AuthorityVerdict(verdict.citation, "mismatch", first, verdict.name, reason)
+        elif verdict.status == "unverified":
+            wrong = _not_its_own(verdict.citation, first, generic_name=False)
+            if wrong is not None:
+                verdict = AuthorityVerdict(verdict.citation, "mismatch", first, verdict.name, wrong)
+        checked.append(verdict)
+    return checked
+
+
 def _combine(members: Sequence[AuthorityVerdict]) -> AuthorityVerdict:
     """One verdict per authority: the gravest finding among its parallel citations wins, and
     among equals the first citation."""
+    members = _check_parallels(list(members))
     best = members[0]
     for verdict in members[1:]:
         if _STATUS_RANK[verdict.status] > _STATUS_RANK[best.status]:
