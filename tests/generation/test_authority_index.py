@@ -17,7 +17,7 @@ from legal_training.generation.authorities import (
     get_authority_index,
     split_provision,
 )
-from legal_training.generation.citations import instrument_key, parse_citations
+from legal_training.generation.citations import instrument_key, parse_citations, uk_act_sections
 
 INDEX = get_authority_index()
 CATALOG = get_catalog()
@@ -134,3 +134,14 @@ def test_search_filters_by_jurisdiction_and_topic() -> None:
     authority = _first_case("uk")
     word = authority.name.split()[0]
     assert authority in INDEX.search(word, jurisdiction="uk", limit=500)
+
+
+def test_the_parsers_act_lengths_agree_with_the_index() -> None:
+    lengths = uk_act_sections()
+    checked = 0
+    for authority in INDEX.authorities:
+        key = authority.keys[0]
+        if authority.sections and key.startswith("uk:act:") and key[7:] in lengths:
+            assert lengths[key[7:]] == authority.sections[1], authority.name
+            checked += 1
+    assert checked >= 10

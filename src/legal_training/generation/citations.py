@@ -56,6 +56,7 @@ __all__ = [
     "citation_family",
     "instrument_key",
     "parse_citations",
+    "uk_act_sections",
     "us_court_names",
 ]
 
@@ -762,6 +763,12 @@ _CPR_RE: Final = re.compile(
 _CPR_PARTS: Final = 89
 # Old statutes titled "Statute of ...": "Statute of Frauds 1677".
 _STATUTE_OF_RE: Final = re.compile(r"\bStatute\s+of\s+(?P<name>[A-Z][a-z]+)\s+(?P<year>\d{4})\b")
+
+
+def uk_act_sections() -> Mapping[str, int]:
+    """The audited length of UK Acts: title key ("occupiers liability act 1957") → highest
+    section number."""
+    return _TABLES.uk_act_sections
 
 
 def _section_problems(act: str, name: str, kind: str, year: int, suffix: str) -> list[str]:
