@@ -18,6 +18,7 @@ from legal_training.api.deps import ApiKeyDep
 from legal_training.api.errors import install_error_handlers
 from legal_training.api.middleware import BodySizeLimitMiddleware
 from legal_training.api.routes import (
+    authorities,
     batches,
     catalog,
     data,
@@ -103,6 +104,7 @@ def create_app(
         transfer.router,
         stats.router,
         catalog.router,
+        authorities.router,
         providers.router,
         generation.router,
         batches.router,

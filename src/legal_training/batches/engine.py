@@ -59,6 +59,7 @@ from legal_training.batches.planning import BatchPlan, PlanItem
 from legal_training.errors import DomainError
 from legal_training.generation.pipeline import GenerationOutcome, generate_one, resolve_spec
 from legal_training.generation.quality import QualityMode
+from legal_training.generation.verification import citation_policy
 from legal_training.providers.registry import ProviderRegistry
 from legal_training.providers.router import FailoverRouter
 from legal_training.storage.batches import BatchNotFoundError, BatchRepository, batch_to_dict
@@ -482,6 +483,7 @@ class BatchEngine:
             model=params.model,
         )
         mode: QualityMode = "lenient" if params.quality_mode == "lenient" else "strict"
+        policy = citation_policy(params.citation_policy)
 
         async def generate() -> GenerationOutcome:
             async with self._inflight:
@@ -492,6 +494,7 @@ class BatchEngine:
                     save=False,
                     batch_id=run.batch_id,
                     mode=mode,
+                    citation_policy=policy,
                     near_duplicate_threshold=self._threshold,
                 )
 

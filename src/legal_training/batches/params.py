@@ -17,6 +17,7 @@ from legal_training.batches.planning import BatchPlan, build_plan
 from legal_training.catalog import Topic, get_catalog
 from legal_training.errors import DomainError
 from legal_training.generation.prompts import MAX_REASONING_INSTRUCTION_CHARS
+from legal_training.generation.verification import CITATION_POLICIES, DEFAULT_CITATION_POLICY
 from legal_training.providers.registry import ProviderRegistry
 
 AUTO = "auto"
@@ -57,6 +58,7 @@ class BatchRequest:
     quality_mode: str = "strict"
     max_tokens_total: int | None = None
     max_cost_usd: float | None = None
+    citation_policy: str = DEFAULT_CITATION_POLICY
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class BatchParams:
     max_tokens_total: int | None = None
     max_cost_usd: float | None = None
     target_count: int | None = None
+    # Batches stored before citation policies existed read back with the default.
+    citation_policy: str = DEFAULT_CITATION_POLICY
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -139,6 +143,12 @@ def validate_request(
             field="quality_mode",
             valid_values=QUALITY_MODES,
         )
+    if request.citation_policy not in CITATION_POLICIES:
+        raise BatchValidationError(
+            f"citation_policy {request.citation_policy!r} is not valid",
+            field="citation_policy",
+            valid_values=CITATION_POLICIES,
+        )
     instruction = (request.reasoning_instruction or "").strip() or None
     if instruction and len(instruction) > MAX_REASONING_INSTRUCTION_CHARS:
         raise BatchValidationError(
@@ -170,6 +180,7 @@ def validate_request(
         max_tokens_total=request.max_tokens_total,
         max_cost_usd=request.max_cost_usd,
         target_count=request.target_count,
+        citation_policy=request.citation_policy,
     )
     return params, build_plan(topics, sample_types=types, difficulty=difficulty)
 

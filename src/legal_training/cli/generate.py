@@ -31,10 +31,21 @@ from legal_training.generation.pipeline import (
     generate_one,
     resolve_spec,
 )
+from legal_training.generation.verification import (
+    DEFAULT_CITATION_POLICY,
+    CitationPolicy,
+)
+from legal_training.generation.verification import citation_policy as parse_citation_policy
 from legal_training.providers.router import FailoverRouter
 from legal_training.settings import Settings, get_settings
 from legal_training.simulator.embedded import build_registry_with_simulator
 from legal_training.storage.db import Database
+
+_CITATION_POLICY_HELP = (
+    "What the authority check rejects: standard (a misattributed authority, or none the "
+    "index knows), verified_only (any authority it does not know) or plausible (only "
+    "impossible citations)."
+)
 
 
 def _view(state: dict[str, Any], progress: Progress) -> Group:
@@ -131,6 +142,9 @@ def generate_command(
     sample_type: Annotated[str, typer.Option(help="A sample type or 'balance'.")] = "case_analysis",
     jurisdiction: Annotated[str | None, typer.Option()] = None,
     quality_mode: Annotated[str, typer.Option(help="strict or lenient.")] = "strict",
+    citation_policy: Annotated[
+        str, typer.Option(help=_CITATION_POLICY_HELP)
+    ] = DEFAULT_CITATION_POLICY,
     max_tokens_total: Annotated[int | None, typer.Option(help="Token cap.")] = None,
     resume: Annotated[str | None, typer.Option(help="Continue this batch id.")] = None,
 ) -> None:
@@ -151,6 +165,7 @@ def generate_command(
             jurisdiction=jurisdiction,
             quality_mode=quality_mode,
             max_tokens_total=max_tokens_total,
+            citation_policy=citation_policy,
         )
     )
     try:
@@ -171,10 +186,17 @@ def generate_one_command(
     model: Annotated[str | None, typer.Option()] = None,
     jurisdiction: Annotated[str | None, typer.Option()] = None,
     save: Annotated[bool, typer.Option("--save", help="Store the sample if accepted.")] = False,
+    citation_policy: Annotated[
+        str, typer.Option(help=_CITATION_POLICY_HELP)
+    ] = DEFAULT_CITATION_POLICY,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Generate one sample and print it with its quality report."""
     settings = get_settings()
+    try:
+        policy = parse_citation_policy(citation_policy)
+    except ValueError as exc:
+        raise fail(str(exc), 2) from exc
     try:
         spec = resolve_spec(
             topic=topic,
@@ -187,7 +209,7 @@ def generate_one_command(
     except CatalogError as exc:
         raise fail(str(exc), 2) from exc
     db = open_database(settings)
-    outcome = asyncio.run(_generate_one(settings, db, spec, save=save))
+    outcome = asyncio.run(_generate_one(settings, db, spec, save=save, policy=policy))
     if as_json:
         out.print_json(
             json.dumps(
@@ -209,11 +231,13 @@ def generate_one_command(
 
 
 async def _generate_one(
-    settings: Settings, db: Database, spec: GenerationSpec, *, save: bool
+    settings: Settings, db: Database, spec: GenerationSpec, *, save: bool, policy: CitationPolicy
 ) -> GenerationOutcome:
     registry = build_registry_with_simulator(settings)
     try:
-        return await generate_one(spec, router=FailoverRouter(registry), db=db, save=save)
+        return await generate_one(
+            spec, router=FailoverRouter(registry), db=db, save=save, citation_policy=policy
+        )
     finally:
         await registry.aclose()
 

@@ -375,10 +375,11 @@ class AuthorityIndex:
         *,
         jurisdiction: str | None = None,
         topic: str | None = None,
-        limit: int = 50,
+        limit: int | None = 50,
     ) -> list[Authority]:
         """Browse: authorities of a jurisdiction and topic whose name, alias or citation
-        contains the query's words (ranked by fuzzy fit when there is a query)."""
+        contains the query's words (ranked by fuzzy fit when there is a query); ``limit``
+        ``None`` returns them all."""
         pool: Iterable[Authority] = self.for_topic(topic) if topic else self.authorities
         pool = [a for a in pool if jurisdiction is None or a.jurisdiction == jurisdiction]
         if not query or not query.strip():

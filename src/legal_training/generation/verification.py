@@ -61,6 +61,7 @@ __all__ = [
     "Verification",
     "VerificationStatus",
     "case_name_near",
+    "citation_policy",
     "policy_failures",
     "verify_citations",
 ]
@@ -586,6 +587,18 @@ def verify_citations(
 
 
 # -- policies ----------------------------------------------------------------------------------
+
+
+def citation_policy(value: str) -> CitationPolicy:
+    """``value`` as a policy; ``ValueError`` for a name that is not one."""
+    for policy in _POLICIES:
+        if policy == value:
+            return policy
+    valid = ", ".join(CITATION_POLICIES)
+    raise ValueError(f"unknown citation_policy {value!r}; expected one of {valid}")
+
+
+_POLICIES: Final[tuple[CitationPolicy, ...]] = ("standard", "verified_only", "plausible")
 
 
 def policy_failures(verification: Verification, policy: CitationPolicy) -> list[str]:

@@ -61,7 +61,12 @@ async def generate(
     )
     validate_provider_choice(registry, body.provider, body.model)
     outcome = await generate_one(
-        spec, router=failover, db=db, save=body.save, mode=body.quality_mode
+        spec,
+        router=failover,
+        db=db,
+        save=body.save,
+        mode=body.quality_mode,
+        citation_policy=body.citation_policy,
     )
     if outcome.quality is None and not outcome.success:
         raise ProviderFailure(

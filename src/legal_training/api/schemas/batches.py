@@ -30,6 +30,11 @@ class BatchStartBody(BaseModel):
     quality_mode: str = Field(default="strict", max_length=20)
     max_tokens_total: int | None = None
     max_cost_usd: float | None = None
+    citation_policy: str = Field(
+        default="standard",
+        max_length=30,
+        description="standard, verified_only or plausible (see POST /api/generate).",
+    )
 
 
 class BatchStopBody(BaseModel):

@@ -25,6 +25,14 @@ class GenerateRequest(BaseModel):
     jurisdiction: str | None = Field(default=None, max_length=50)
     save: bool = False
     quality_mode: Literal["strict", "lenient"] = "strict"
+    citation_policy: Literal["standard", "verified_only", "plausible"] = Field(
+        default="standard",
+        description=(
+            "What the authority check rejects: standard (a misattributed authority, or none "
+            "the index knows), verified_only (any authority the index does not know), "
+            "plausible (only impossible citations)."
+        ),
+    )
 
 
 class GenerateResponse(BaseModel):
