@@ -2,7 +2,8 @@
 
 ``serve`` (the API), ``import``/``export``/``stats`` (:mod:`.data`), ``generate``/
 ``generate-one`` (:mod:`.generate`), ``providers`` (:mod:`.providers`), ``publish``
-(:mod:`.publish`) and ``simulate`` (:mod:`.simulate`, a local fake provider).
+(:mod:`.publish`), ``simulate`` (:mod:`.simulate`, a local fake provider) and ``check``/
+``verify`` (:mod:`.verify`, the authority check on a file or on the stored dataset).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from legal_training.cli import data, generate, providers, publish, serve, simulate
+from legal_training.cli import data, generate, providers, publish, serve, simulate, verify
 from legal_training.logging import configure_logging
 
 app = typer.Typer(
@@ -44,5 +45,7 @@ app.command("generate")(generate.generate_command)
 app.command("providers")(providers.providers_command)
 app.command("publish")(publish.publish_command)
 app.command("simulate")(simulate.simulate)
+app.command("check")(verify.check_command)
+app.command("verify")(verify.verify_command)
 
 __all__ = ["app"]

@@ -269,8 +269,12 @@ def _name_before(
 
 
 # "Case C-131/12 Google Spain SL v AEPD, EU:C:2014:317": an EU case number comes before its name.
+# The name runs on the same line and stops at the next case number ("Case C-131/12 Google
+# Spain; Case C-507/17 ...").
+_NOT_A_NAME_START: Final = r"(?!ECLI|EU:|[CTF]-\d|(?:Joined\s+)?Cases?\s)"
 _NAME_AFTER_RE: Final = re.compile(
-    rf"\s*,?\s*(?!ECLI|EU:|[CTF]-\d)(?P<name>{_UPPER}[\w'’.&\-]*(?:\s+(?:(?:{_UPPER}|\()[\w'’.&\-()]*|"
+    rf"[ \t]*,?[ \t]*{_NOT_A_NAME_START}(?P<name>{_UPPER}[\w'’.&\-]*(?:[ \t]+{_NOT_A_NAME_START}"
+    rf"(?:(?:{_UPPER}|\()[\w'’.&\-()]*|"
     r"v|vs|and|of|the|de|du|la|für|van|von|der|del|di|da|&)\.?)*)"
 )
 

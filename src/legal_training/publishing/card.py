@@ -61,6 +61,10 @@ _SIZE_CATEGORIES: tuple[tuple[int, str], ...] = (
 )
 
 
+# The verification statuses a quality report counts (generation.verification), in report order.
+_AUTHORITY_STATUSES: tuple[str, ...] = ("verified", "mismatch", "unverified", "implausible")
+
+
 def size_category(count: int) -> str:
     """The Hub's ``size_categories`` bucket for ``count`` rows."""
     for limit, label in _SIZE_CATEGORIES:
@@ -97,6 +101,8 @@ class DatasetProfile:
     check_seen: Counter[str] = field(default_factory=Counter)
     check_passed: Counter[str] = field(default_factory=Counter)
     flags: Counter[str] = field(default_factory=Counter)
+    # verification status -> authorities, summed over the samples' citation_verification checks
+    authority_statuses: Counter[str] = field(default_factory=Counter)
 
     def add(self, sample: Mapping[str, Any]) -> None:
         self.total += 1
@@ -147,6 +153,12 @@ class DatasetProfile:
                 self.check_seen[name] += 1
                 if isinstance(result, dict) and result.get("passed"):
                     self.check_passed[name] += 1
+            verification = checks.get("citation_verification")
+            if isinstance(verification, dict):
+                for status in _AUTHORITY_STATUSES:
+                    count = verification.get(status)
+                    if isinstance(count, int) and not isinstance(count, bool):
+                        self.authority_statuses[status] += count
         for flag in report.get("flags") or []:
             self.flags[str(flag)] += 1
 
@@ -310,6 +322,7 @@ class LegalDatasetCard(DatasetCard):
         card_data = DatasetCardData(**metadata)
         generation = generation or GenerationStats()
         total = profile.total
+        cited = sum(profile.authority_statuses.values())
         checks = [
             {
                 "name": _md(name),
@@ -352,6 +365,13 @@ class LegalDatasetCard(DatasetCard):
             modes=dict(sorted(profile.modes.items())),
             checks=checks,
             flags=[{"name": _md(k), "count": v} for k, v in profile.flags.most_common(10)],
+            authorities=cited,
+            authority_shares=[
+                {"status": status, "share": _percent(profile.authority_statuses[status] / cited)}
+                for status in _AUTHORITY_STATUSES
+            ]
+            if cited
+            else [],
             scored=profile.scored,
             score_mean=profile.score_mean,
             score_min=profile.score_min,

@@ -105,6 +105,34 @@ def detailed_stats(session: Session) -> dict[str, Any]:
         "avg_lengths": _average_lengths(session),
         "unique_topics": len(topics),
         "unique_practice_areas": len(areas),
+        "citation_verification": verification_stats(session),
+    }
+
+
+_VERIFICATION_STATUSES = ("verified", "mismatch", "unverified", "implausible")
+
+
+def verification_stats(session: Session) -> dict[str, Any]:
+    """How the stored samples' cited authorities fared against the authority index: the
+    counts each quality report's ``citation_verification`` check recorded, summed, and the
+    shares of all cited authorities. Samples never verified (imports before ``verify``) are
+    left out of both."""
+    check = SampleRow.quality["checks"]["citation_verification"]
+    row = session.execute(
+        select(
+            func.count(check["policy"].as_string()),
+            *(func.sum(check[status].as_integer()) for status in _VERIFICATION_STATUSES),
+        )
+    ).one()
+    counts = {
+        status: int(value or 0)
+        for status, value in zip(_VERIFICATION_STATUSES, row[1:], strict=True)
+    }
+    cited = sum(counts.values())
+    return {
+        "samples_verified": int(row[0] or 0),
+        "authorities": counts,
+        "shares": {s: round(n / cited, 4) if cited else 0.0 for s, n in counts.items()},
     }
 
 
