@@ -559,8 +559,9 @@ def test_screenshots_of_every_area(
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"{area} is {width}px wide at {size}"
         assert screenshot(page, f"{area.lower()}-{size}").stat().st_size > 0
+    # A generous timeout: the server is busy with a 2,000-sample batch on a 2-core machine.
     stopped = httpx.post(
-        server.base_url + "/api/generate/batch/stop", json={"batch_id": running_id}
+        server.base_url + "/api/generate/batch/stop", json={"batch_id": running_id}, timeout=60
     )
     assert stopped.status_code == 200, stopped.text
     page.goto(server.base_url + f"/batches/{batch_id}")
