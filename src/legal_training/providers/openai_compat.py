@@ -136,18 +136,11 @@ class OpenAICompatibleProvider(Provider):
         message = choice.message
         extra: Mapping[str, Any] = message.model_extra or {}
         reasoning = extra.get("reasoning") or extra.get("reasoning_content")
-        usage = completion.usage
         return ChatResult(
             text=message.content or "",
             reasoning=str(reasoning) if reasoning else None,
             finish_reason=choice.finish_reason,
-            usage=Usage(
-                prompt_tokens=usage.prompt_tokens,
-                completion_tokens=usage.completion_tokens,
-                total_tokens=usage.total_tokens,
-            )
-            if usage is not None
-            else Usage(reported=False),
+            usage=usage_from(getattr(completion, "usage", None)),
             latency_s=latency,
             model=completion.model or model,
             provider=self.name,
@@ -204,6 +197,33 @@ class OpenAICompatibleProvider(Provider):
             detail=redact(error.message, self._secrets),
         )
         return error
+
+
+def usage_from(raw: object) -> Usage:
+    """Usage as reported, tolerating the malformed shapes seen in the wild: a missing
+    ``total_tokens`` is the sum of the parts, a missing part is derived from the total, and no
+    usage at all is ``reported=False`` (the budget then keeps what it reserved). A paid answer is
+    never discarded over its accounting."""
+    if raw is None:
+        return Usage(reported=False)
+    prompt = _count(getattr(raw, "prompt_tokens", None))
+    completion = _count(getattr(raw, "completion_tokens", None))
+    total = _count(getattr(raw, "total_tokens", None))
+    if prompt is None and completion is None and total is None:
+        return Usage(reported=False)
+    if total is None:
+        total = (prompt or 0) + (completion or 0)
+    if completion is None:
+        completion = max(0, total - (prompt or 0))
+    if prompt is None:
+        prompt = max(0, total - completion)
+    return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=total)
+
+
+def _count(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return max(0, int(value))
 
 
 def to_response_format(value: Mapping[str, Any]) -> dict[str, Any]:
