@@ -31,6 +31,10 @@ class ChatRequest:
     top_p: float | None = None
     response_format: ResponseFormat | None = None
     extra_headers: Mapping[str, str] = field(default_factory=dict)
+    #: What kind of output this is (e.g. ``"case_analysis/advanced"``): calls of one kind have
+    #: similar completion lengths, which the router learns to reserve and ask for only what is
+    #: needed. None: reserve ``max_tokens``.
+    usage_key: str | None = None
 
 
 @dataclass(frozen=True)
