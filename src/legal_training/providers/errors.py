@@ -261,6 +261,11 @@ class ProvidersExhausted(ProviderError):
         self.reasons = tuple(reasons)
         self.lasting = lasting
 
+    @property
+    def action(self) -> Action:
+        """Faults of the moment are worth another try later; lasting causes are not."""
+        return Action.FAIL if self.lasting else Action.RETRY
+
 
 # --- mapping -------------------------------------------------------------------------------------
 

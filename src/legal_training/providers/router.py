@@ -175,7 +175,9 @@ class _Routing:
     skipped_providers: set[str] = field(default_factory=set)
     previous: tuple[_Candidate, str] | None = None
     calls: int = 0
-    lasting: bool = False
+    #: Per candidate that could not serve: whether its cause will last (a rejected key, a
+    #: missing model, a quota gone for the day, a provider given up) or is of the moment.
+    lasting: dict[str, bool] = field(default_factory=dict)
 
 
 class _CallFailed(Exception):
@@ -262,6 +264,7 @@ class FailoverRouter:
                     routing.skipped_providers.add(candidate.provider)
                 routing.failed.add(candidate)
                 routing.reasons[candidate.label] = f"{type(exc).__name__}: {exc.message}"
+                routing.lasting[candidate.label] = not exc.transient
                 routing.previous = (candidate, f"{type(exc).__name__}: {exc.message}")
                 continue
             return RoutedResult(
@@ -357,9 +360,8 @@ class FailoverRouter:
                 if not availability.usable:
                     reason = availability.reason or "cooling down"
                     routing.reasons[candidate.label] = f"cooling down: {reason}"
-                    if availability.lasting or availability.until - now > budget.max_wait_s:
-                        routing.lasting = routing.lasting or availability.lasting
-                    else:
+                    routing.lasting[candidate.label] = availability.lasting
+                    if not availability.lasting and availability.until - now <= budget.max_wait_s:
                         soonest = min(soonest or availability.until, availability.until)
                     continue
                 until = await budget.exhausted_until(candidate.provider, candidate.model)
@@ -369,7 +371,7 @@ class FailoverRouter:
                     )
                     routing.errors.append(exhausted)
                     routing.reasons[candidate.label] = str(exhausted)
-                    routing.lasting = True
+                    routing.lasting[candidate.label] = True
                     if availability.verdict == "probe":
                         await health.release_probe(candidate.provider, candidate.model)
                     if routing.previous is not None:
@@ -395,7 +397,7 @@ class FailoverRouter:
                     routing.errors.append(exc)
                     routing.reasons[candidate.label] = str(exc)
                     routing.failed.add(candidate)
-                    routing.lasting = True
+                    routing.lasting[candidate.label] = True
                     routing.previous = (candidate, str(exc))
                     continue
                 return candidate, reservation
@@ -441,8 +443,7 @@ class FailoverRouter:
             return first
         tried = ", ".join(c.label for c in routing.candidates)
         reasons = tuple(f"{label}: {why}" for label, why in routing.reasons.items())
-        provider_errors = [e for e in routing.errors if isinstance(e, ProviderError)]
-        lasting = routing.lasting or any(not e.transient for e in provider_errors)
+        lasting = bool(routing.lasting) and all(routing.lasting.values())
         if routing.errors:
             last = routing.errors[-1]
             summary = f"{type(last).__name__}: {last}"
