@@ -62,6 +62,12 @@ class ChatResult:
     model: str
     provider: str
     rate_limit: RateLimitSnapshot | None = None
+    #: How long the provider says it worked on the call (Groq ``usage.total_time``, Cerebras
+    #: ``time_info.total_time``, OpenAI ``openai-processing-ms``), when it says: the budget
+    #: dates the call's admission from it.
+    server_time_s: float | None = None
+    #: When the answer's headers arrived (epoch seconds), when the transport noted it.
+    received_at: float | None = None
 
 
 @dataclass(frozen=True)

@@ -67,10 +67,10 @@ WINDOW_SECONDS: Mapping[Window, float] = {"minute": 60.0, "hour": 3600.0, "day":
 LIMIT_KINDS: tuple[LimitKind, ...] = ("sliding", "bucket")
 TOKEN_CHARGING: tuple[TokenCharging, ...] = ("usage", "admission")
 DEFAULT_MAX_WAIT_S = 120.0
-#: How long past its window a sliding entry still counts. Our timestamp is taken when we send;
-#: the provider stamps the request when it arrives, a little later (more under a burst of new
-#: connections), so an entry that just left our window may still be in theirs.
-SLIDING_MARGIN_S = 0.5
+#: How long past its window a sliding entry still counts. Entries are dated from the answer
+#: (less the provider's own processing time, :meth:`Reservation.mark_admitted`), which leaves
+#: only network delay and clock jitter to absorb.
+SLIDING_MARGIN_S = 0.1
 #: A rough, deliberately generous chars-per-token ratio for English legal prose (real BPE
 #: tokenisers give ~4). Reservations are corrected by each provider's reported usage.
 _CHARS_PER_TOKEN = 3.0
@@ -297,6 +297,19 @@ class Reservation:
         """Give everything back: the call was never sent."""
         await self.settle(used_tokens=0, request_counted=False)
 
+    async def mark_sent(self) -> None:
+        """The call is going out now: a sliding window counts it from this moment (not from
+        when the capacity was granted, which may be noticeably earlier on a busy client)."""
+        await self.mark_admitted(self.budget._clock())
+
+    async def mark_admitted(self, at: float) -> None:
+        """The provider admitted the call at ``at`` (or no earlier): a sliding window keeps it
+        until ``at`` plus the window. Providers stamp a call when they get round to it, which
+        under a burst can be a good while after we sent it; dating our entry from the answer
+        (less the time the provider says it worked) keeps us from reusing the slot early."""
+        if self.kind == "sliding" and not self._settled:
+            await self.budget._restamp(self, at)
+
 
 class _Notifier:
     """Wakes every waiter when capacity comes back; loop-agnostic, since a budget outlives the
@@ -431,11 +444,19 @@ class RateBudget:
 
     def capacity_hint(self, provider: str, model: str | None, tokens: int) -> float | None:
         """How many calls of ``tokens`` each fit into this provider's tightest window at once
-        (None: unlimited). The engine sizes its worker pool from this."""
+        (None: unlimited). The engine sizes its worker pool from this.
+
+        A catalog token limit the provider has not confirmed is left out: accounts differ from
+        the catalog by 10-100x, and the first answer's headers tell; workers sized to the
+        catalog would be too few to use the real limit the moment it is learned."""
         fits: list[float] = []
-        for limit in self.limits(provider, model):
-            cost = 1.0 if limit.scope == "requests" else float(max(1, min(tokens, limit.amount)))
-            fits.append(limit.amount / cost)
+        for view in self.describe(provider, model):
+            if view.scope == "tokens":
+                if view.source == "catalog":
+                    continue
+                fits.append(view.effective / float(max(1, min(tokens, view.effective))))
+            else:
+                fits.append(float(view.effective))
         return min(fits) if fits else None
 
     def _scope_key(self, provider: str, model: str | None) -> str:
@@ -821,6 +842,17 @@ class RateBudget:
         )
 
     # settlement
+
+    async def _restamp(self, reservation: Reservation, now: float) -> None:
+        ref = reservation.ref
+        for take in reservation._takes:
+            await self._rewrite_window(
+                take.key,
+                take.limit,
+                lambda entries: [
+                    replace(e, at=max(e.at, now)) if e.ref == ref else e for e in entries
+                ],
+            )
 
     async def _give_back(self, reservation: Reservation, take: _Take, amount: float) -> None:
         if reservation.kind == "sliding":

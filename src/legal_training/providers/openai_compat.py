@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, ClassVar, cast
 
 import httpx
@@ -89,6 +90,7 @@ class OpenAICompatibleProvider(Provider):
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
             follow_redirects=False,
+            event_hooks={"response": [_stamp_received]},
         )
         # openai>=3 types its client as httpx2 but explicitly accepts a legacy httpx client; we
         # keep httpx so that transports (MockTransport, ASGITransport) plug in the usual way.
@@ -117,7 +119,15 @@ class OpenAICompatibleProvider(Provider):
         latency = time.perf_counter() - started
         snapshot = parse_rate_limit_headers(raw.headers, flavour=self.flavour)
         try:
-            return self._result(completion, model, latency, snapshot)
+            result = self._result(completion, model, latency, snapshot)
+            http_response = getattr(raw, "http_response", None)
+            extensions = getattr(http_response, "extensions", None) or {}
+            received = extensions.get(RECEIVED_AT)
+            return replace(
+                result,
+                server_time_s=server_time(completion, raw.headers),
+                received_at=received if isinstance(received, float) else None,
+            )
         except (AttributeError, TypeError, ValueError, IndexError) as exc:
             # A 200 whose body is not a chat completion (HTML from a proxy, a bare string...).
             raise ServerError(
@@ -197,6 +207,36 @@ class OpenAICompatibleProvider(Provider):
             detail=redact(error.message, self._secrets),
         )
         return error
+
+
+RECEIVED_AT = "legal_training.received_at"
+
+
+async def _stamp_received(response: httpx.Response) -> None:
+    """Note when the answer's headers arrived, before the body is parsed or anything else of
+    ours runs: the budget dates the call's admission from it."""
+    response.extensions[RECEIVED_AT] = time.time()
+
+
+def server_time(completion: Any, headers: Mapping[str, str]) -> float | None:
+    """Seconds the provider reports having spent on the call, from whichever field it uses."""
+    candidates: list[object] = []
+    usage = getattr(completion, "usage", None)
+    if usage is not None:
+        candidates.append((getattr(usage, "model_extra", None) or {}).get("total_time"))
+    time_info = (getattr(completion, "model_extra", None) or {}).get("time_info")
+    if isinstance(time_info, Mapping):
+        candidates.append(time_info.get("total_time"))
+    for value in candidates:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+            return float(value)
+    millis = headers.get("openai-processing-ms")
+    if millis is not None:
+        try:
+            return max(0.0, float(millis) / 1000.0)
+        except ValueError:
+            return None
+    return None
 
 
 def usage_from(raw: object) -> Usage:

@@ -47,6 +47,7 @@ from legal_training.providers.budgets import (
     LIMIT_KINDS,
     TOKEN_CHARGING,
     LimitKind,
+    LimitView,
     RateBudget,
     TokenCharging,
     limits_from,
@@ -335,6 +336,12 @@ class ProviderRegistry:
             env = self.specs[provider].api_key_env
             hint = f": set {env}" if env else ""
             raise RegistryError(f"provider {provider!r} is not enabled{hint}") from None
+
+    def limit_views(self, provider: str, model: str | None = None) -> list[LimitView]:
+        """The quota windows of ``provider`` (its default model unless given): catalog
+        default, the user's cap, what the provider reported, and what we pace at."""
+        spec = self.spec(provider)
+        return self.budget.describe(provider, model or spec.default_model)
 
     def enabled_specs(self) -> list[ProviderSpec]:
         return [self.specs[name] for name in self.order]

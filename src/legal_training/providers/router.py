@@ -498,14 +498,17 @@ class FailoverRouter:
                     await current.release()
                     raise
             routing.calls += 1
+            await current.mark_sent()
             try:
                 result = await client.chat(adapted)
             except ProviderError as exc:
-                await current.settle(
-                    used_tokens=_charged_tokens(exc),
-                    request_counted=not isinstance(exc, RateLimited | CapacityExceeded)
-                    and type(exc) is not ConnectionFailed,
+                counted = (
+                    not isinstance(exc, RateLimited | CapacityExceeded)
+                    and type(exc) is not ConnectionFailed
                 )
+                if counted:
+                    await current.mark_admitted(self._clock())
+                await current.settle(used_tokens=_charged_tokens(exc), request_counted=counted)
                 await self._learn_from_error(candidate, exc)
                 await health.release_probe(candidate.provider, candidate.model)
                 if isinstance(exc, RateLimited) and exc.action is Action.RETRY:
@@ -534,6 +537,8 @@ class FailoverRouter:
                 await current.settle(used_tokens=None)
                 raise
             usage = result.usage
+            received = min(result.received_at or self._clock(), self._clock())
+            await current.mark_admitted(received - (result.server_time_s or 0.0))
             await current.settle(
                 used_tokens=usage.total_tokens if usage.reported else None,
                 prompt_tokens=usage.prompt_tokens if usage.reported else None,
