@@ -748,7 +748,15 @@ class BatchEngine:
         self._publish(
             ErrorEvent(run.batch_id, message[:500], category, item.topic, outcome.reasons)
         )
-        if outcome.kind is OutcomeKind.UNAVAILABLE:
+        spending = run.spending
+        if (
+            outcome.kind is OutcomeKind.UNAVAILABLE
+            and spending is not None
+            and spending.excluded(time.monotonic())
+        ):
+            # The candidates left are the ones this batch set aside for failing the gate.
+            self._fail_for_spending(run, "every usable model was set aside for failing the gate")
+        elif outcome.kind is OutcomeKind.UNAVAILABLE:
             run.finish(
                 BatchStatus.FAILED,
                 f"no provider can serve the batch (every provider is exhausted): {message}",

@@ -353,6 +353,7 @@ class FailoverRouter:
                     continue
                 if (candidate.provider, candidate.model) in routing.exclude:
                     routing.reasons.setdefault(candidate.label, "excluded by the caller")
+                    routing.lasting.setdefault(candidate.label, True)
                     continue
                 availability = await health.check(
                     candidate.provider, candidate.model, now=now, policy=self.circuit
