@@ -246,7 +246,7 @@ async def test_limits_reported_above_the_catalog_are_adopted_unless_capped(
 ) -> None:
     config = SimulatorConfig(flavour="cerebras", rpm=600, tpm=10_000_000, api_key=KEY)
     with run_simulator(config) as sim:
-        base = {
+        base: dict[str, Any] = {
             "groq_api_key": None,
             "ollama_api_key": None,
             "providers_file": None,

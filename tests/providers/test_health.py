@@ -174,7 +174,8 @@ def _rate_limited(body: str, headers: dict[str, str] | None = None) -> RateLimit
     import openai
 
     error = map_sdk_error(
-        openai.RateLimitError("rate limited", response=response, body=None), _identity()
+        openai.RateLimitError("rate limited", response=response, body=None),  # type: ignore[arg-type]
+        _identity(),
     )
     assert isinstance(error, RateLimited)
     return error

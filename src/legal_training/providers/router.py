@@ -146,6 +146,28 @@ class RoutedResult:
         return self.result.model
 
 
+@dataclass
+class Cooldowns:
+    """Candidates set aside by hand until a time, in this process (``model=None``: the whole
+    provider). Failures themselves go to the shared circuits in ``health``; this is for an
+    operator or a page that wants a candidate left alone for a while."""
+
+    clock: Clock = time.time
+    _until: dict[tuple[str, str | None], float] = field(default_factory=dict)
+
+    def start(self, provider: str, model: str | None, seconds: float) -> None:
+        key = (provider, model)
+        self._until[key] = max(self._until.get(key, 0.0), self.clock() + seconds)
+
+    def remaining(self, provider: str, model: str) -> float:
+        now = self.clock()
+        until = max(self._until.get((provider, model), 0.0), self._until.get((provider, None), 0.0))
+        return max(0.0, until - now)
+
+    def active(self, provider: str, model: str) -> bool:
+        return self.remaining(provider, model) > 0
+
+
 @dataclass(frozen=True)
 class _Candidate:
     spec: ProviderSpec
@@ -212,6 +234,7 @@ class FailoverRouter:
         self.cooldown_s = cooldown_s
         self.session_block_s = session_block_s
         self.max_rate_limited = max_rate_limited
+        self.cooldowns = Cooldowns(clock=clock)
         self._clock = clock
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -354,6 +377,10 @@ class FailoverRouter:
                 if (candidate.provider, candidate.model) in routing.exclude:
                     routing.reasons.setdefault(candidate.label, "excluded by the caller")
                     routing.lasting.setdefault(candidate.label, True)
+                    continue
+                if self.cooldowns.active(candidate.provider, candidate.model):
+                    routing.reasons[candidate.label] = "cooling down"
+                    routing.lasting.setdefault(candidate.label, False)
                     continue
                 availability = await health.check(
                     candidate.provider, candidate.model, now=now, policy=self.circuit
