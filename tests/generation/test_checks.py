@@ -95,10 +95,10 @@ def test_required_fields_pass_without_id_or_sample_type() -> None:
             {"reasoning": "list"},
         ),
         (
-            _sample(difficulty=3),
-            "wrong type difficulty (int, expected string)",
+            _sample(question=3),
+            "wrong type question (int, expected string)",
             "wrong_type",
-            {"difficulty": "int"},
+            {"question": "int"},
         ),
     ],
 )

@@ -112,6 +112,9 @@ async def test_twenty_callers_share_one_budget_near_the_simulators_rpm(tmp_path:
                     "models": [model],
                     "rpm": rpm,
                     "tpm": 50_000_000,
+                    # This simulator refills continuously; say so, or the budget paces it as
+                    # a sliding window (safe everywhere, but a full window at a time).
+                    "limits_kind": "bucket",
                 },
             ],
         )

@@ -12,6 +12,7 @@ from legal_training.providers.base import ChatRequest, ChatResult, ModelInfo, Pr
 from legal_training.providers.budgets import RateBudget, limits_from
 from legal_training.providers.errors import (
     AuthenticationFailed,
+    BadRequest,
     ConnectionFailed,
     ModelNotFound,
     ProviderError,
@@ -200,13 +201,35 @@ async def test_a_retry_that_succeeds_stays_on_the_model() -> None:
 
 async def test_fail_action_stops_routing_at_once() -> None:
     fake = FakeTime()
+    bad_request = BadRequest("a: bad request (HTTP 400): unknown field", provider="a")
+    a = ScriptedProvider("a", {"a1": [bad_request]})
+    b = ScriptedProvider("b")
+    router = make_router(fake, {"a": (["a1"], a), "b": (["b1"], b)})
+    with pytest.raises(BadRequest, match="unknown field"):
+        await router.chat(REQUEST)
+    assert b.calls == []
+
+
+async def test_a_rejected_key_sends_work_to_the_healthy_provider() -> None:
+    fake = FakeTime()
     bad_key = AuthenticationFailed("a rejected the API key: check A_API_KEY", provider="a")
     a = ScriptedProvider("a", {"a1": [bad_key]})
     b = ScriptedProvider("b")
-    router = make_router(fake, {"a": (["a1"], a), "b": (["b1"], b)})
+    router = make_router(fake, {"a": (["a1", "a2"], a), "b": (["b1"], b)})
+    first = await router.chat(REQUEST)
+    assert first.provider == "b" and "AuthenticationFailed" in first.switches[0].reason
+    second = await router.chat(REQUEST)
+    assert second.provider == "b" and second.switches == ()
+    assert a.models_called() == ["a1"]  # the key is wrong for every model: none is tried again
+
+
+async def test_a_rejected_key_on_the_only_provider_is_raised_naming_the_variable() -> None:
+    fake = FakeTime()
+    bad_key = AuthenticationFailed("a rejected the API key: check A_API_KEY", provider="a")
+    a = ScriptedProvider("a", {"a1": [bad_key]})
+    router = make_router(fake, {"a": (["a1"], a)})
     with pytest.raises(AuthenticationFailed, match="A_API_KEY"):
         await router.chat(REQUEST)
-    assert b.calls == []
 
 
 async def test_connection_failure_skips_the_rest_of_that_provider() -> None:

@@ -44,7 +44,19 @@ async def test_providers_lists_every_provider_with_enabled_state(client: httpx.A
     assert body["success"] is True and body["default_provider"] == "groq"
     by_id = {p["id"]: p for p in body["providers"]}
     assert set(by_id) == {"groq", "cerebras", "ollama"}
-    assert by_id["groq"] == {
+    groq = by_id["groq"]
+    limits = {(item["scope"], item["window"]): item for item in groq.pop("limits")}
+    assert limits[("requests", "minute")] == {
+        "scope": "requests",
+        "window": "minute",
+        "catalog": 25,
+        "configured": None,
+        "learned": None,
+        "effective": 25,
+        "source": "catalog",
+    }
+    assert (groq.pop("limits_kind"), groq.pop("token_charging")) == ("sliding", "usage")
+    assert groq == {
         "id": "groq",
         "name": "Groq",
         "enabled": True,

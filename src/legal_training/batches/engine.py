@@ -56,10 +56,17 @@ from legal_training.batches.params import (
     validate_request,
 )
 from legal_training.batches.planning import BatchPlan, PlanItem
+from legal_training.batches.spending import SpendingPolicy, SpendingTracker
 from legal_training.errors import DomainError
-from legal_training.generation.pipeline import GenerationOutcome, generate_one, resolve_spec
+from legal_training.generation.pipeline import (
+    GenerationOutcome,
+    OutcomeKind,
+    generate_one,
+    resolve_spec,
+)
 from legal_training.generation.quality import QualityMode
 from legal_training.generation.verification import citation_policy
+from legal_training.providers.errors import Action
 from legal_training.providers.registry import ProviderRegistry
 from legal_training.providers.router import FailoverRouter
 from legal_training.storage.batches import BatchNotFoundError, BatchRepository, batch_to_dict
@@ -75,27 +82,27 @@ from legal_training.text import question_hash
 logger = structlog.get_logger(__name__)
 
 SLOT_FIELD = "batch_slot"
-#: Requests a worker pool should keep in flight per request/second of budget: LLM answers of a
-#: few thousand tokens take 5-30 s, so this many workers keep the budget busy. Extra workers
-#: only queue inside the budget, which is harmless.
-TARGET_LATENCY_S = 20.0
 MIN_CONCURRENCY = 4
-MAX_CONCURRENCY = 64
-#: Failures that mean no provider can serve us now (quota gone, keys wrong, all cooling down).
-FATAL_CATEGORIES = frozenset({"ProvidersExhausted", "BudgetExhausted", "AuthenticationFailed"})
-FATAL_STREAK = 3
-#: Consecutive non-fatal provider failures (no success in between) before giving up.
-FAILURE_STREAK_LIMIT = 25
+#: The most workers one batch runs, whatever its budgets allow (each holds a pooled connection).
+MAX_CONCURRENCY = 256
+#: Workers per provider whose budget has no limits at all.
+UNLIMITED_CONCURRENCY = 64
+#: Tokens assumed per call when sizing the worker pool against token limits (a prompt of about
+#: 2,000 tokens and a completion of about 1,500); the budget itself reserves the real estimate.
+SIZING_TOKENS_PER_CALL = 3500
+#: How often a running batch resizes its worker pool to the limits learned meanwhile.
+RESIZE_EVERY_S = 0.5
+#: Requests refused as malformed (a FAIL action) this many times in a row fail the batch.
+FAIL_ACTION_STREAK = 3
 PROGRESS_FLUSH_S = 2.0
 STOP_REASON_MAX = 200
+#: The ``errors`` entry that records why a batch failed, with its list of reasons.
+BATCH_FAILED = "batch_failed"
 MAX_ERRORS_KEPT = 100
 MAX_SWITCHES_KEPT = 200
 #: $ per 1M tokens for models without a known price: the highest known one, so a cost cap errs
 #: on the side of stopping early.
 DEFAULT_PRICE_PER_MILLION = max(COST_PER_MILLION_TOKENS.values())
-#: Quality checks whose failure says the topic itself is failing (no usable answer at all),
-#: as opposed to a sample that was merely too short or a duplicate.
-CIRCUIT_QUALITY_FAILURES = frozenset({"extraction", "required_fields"})
 
 
 class BatchStatus(StrEnum):
@@ -113,6 +120,10 @@ class BatchStateError(DomainError, ValueError):
     """The batch is not in a state that allows the operation (e.g. resuming a completed one)."""
 
 
+class _RunHalted(Exception):
+    """Raised before a provider call when the run has halted or may spend no more."""
+
+
 def new_batch_id(now: float | None = None) -> str:
     """``batch_<unix seconds>_<8 hex>``, the original's format."""
     return f"batch_{int(now if now is not None else time.time())}_{uuid.uuid4().hex[:8]}"
@@ -127,15 +138,25 @@ def price_per_million(model: str | None) -> float:
     return DEFAULT_PRICE_PER_MILLION
 
 
-def concurrency_for(registry: ProviderRegistry, providers: tuple[str, ...] = ()) -> int:
-    """Workers needed to keep the providers' request budgets busy: budget rate × latency."""
+def concurrency_for(
+    registry: ProviderRegistry,
+    providers: tuple[str, ...] = (),
+    *,
+    model: str | None = None,
+    cap: int = MAX_CONCURRENCY,
+) -> int:
+    """Workers needed to use every provider's budget at once: for each provider, as many calls
+    as its tightest window admits together (the limits it reported, where it did). Extra workers
+    only wait inside the budget, which is harmless; too few leave quota unused."""
     names = providers or tuple(registry.order)
-    per_second = 0.0
+    wanted = 0.0
     for name in names:
-        rpm = registry.spec(name).rpm
-        per_second += (rpm if rpm else 600) / 60.0
-    wanted = math.ceil(per_second * TARGET_LATENCY_S)
-    return max(MIN_CONCURRENCY, min(MAX_CONCURRENCY, wanted))
+        spec = registry.spec(name)
+        hint = registry.budget.capacity_hint(
+            name, model or spec.default_model, SIZING_TOKENS_PER_CALL
+        )
+        wanted += UNLIMITED_CONCURRENCY if hint is None else hint
+    return max(MIN_CONCURRENCY, min(cap, math.ceil(wanted)))
 
 
 @dataclass
@@ -164,21 +185,29 @@ class _Run:
     halt: asyncio.Event = field(default_factory=asyncio.Event)
     outcome: BatchStatus | None = None
     reason: str | None = None
+    reasons: tuple[str, ...] = ()
     shutdown: bool = False
-    fatal_streak: int = 0
-    failure_streak: int = 0
+    fail_streak: int = 0
     last_flush: float = 0.0
     task: asyncio.Task[None] | None = None
+    spending: SpendingTracker | None = None
+    workers: int = 0
 
     @property
     def halted(self) -> bool:
         return self.halt.is_set()
 
-    def finish(self, outcome: BatchStatus | None, reason: str | None = None) -> None:
+    def finish(
+        self,
+        outcome: BatchStatus | None,
+        reason: str | None = None,
+        reasons: tuple[str, ...] = (),
+    ) -> None:
         """Ask every worker to wind down; the first reason given wins."""
         if not self.halted:
             self.outcome = outcome
             self.reason = reason
+            self.reasons = reasons
             self.halt.set()
 
     def claim(self) -> int | None:
@@ -227,16 +256,21 @@ class BatchEngine:
         circuit_factory: type[CircuitBreakers] | None = None,
         near_duplicate_threshold: float = DEFAULT_NEAR_DUPLICATE_THRESHOLD,
         auto_resume: bool = True,
+        spending: SpendingPolicy | None = None,
     ) -> None:
+        """``max_concurrency`` caps the calls in flight across all batches of this engine;
+        without it each batch sizes its own pool from its providers' budgets as they are
+        learned. ``spending`` bounds what a batch spends on calls that produce nothing."""
         self.db = database
         self.registry = registry
         self.router = router or FailoverRouter(registry)
         self.bus = bus or InMemoryEventBus()
-        self.max_concurrency = max_concurrency or concurrency_for(registry)
+        self.max_concurrency = max_concurrency or MAX_CONCURRENCY
         self.auto_resume = auto_resume
+        self.spending = spending or SpendingPolicy()
         self._circuit_factory = circuit_factory or CircuitBreakers
         self._threshold = near_duplicate_threshold
-        self._inflight = asyncio.Semaphore(self.max_concurrency)
+        self._inflight = asyncio.Semaphore(max_concurrency) if max_concurrency else None
         self._runs: dict[str, _Run] = {}
         self._closed = False
 
@@ -299,7 +333,7 @@ class BatchEngine:
             "sample_type": params.sample_type,
             "topics": len(params.topics),
             "plan_size": len(plan.items),
-            "max_concurrency": self.max_concurrency,
+            "max_concurrency": min(self.max_concurrency, params.count),
         }
 
     async def launch(self, batch_id: str) -> None:
@@ -398,78 +432,113 @@ class BatchEngine:
 
     async def _execute(self, run: _Run) -> None:
         self._publish(StatusEvent(run.batch_id, BatchStatus.RUNNING, run.accepted, run.count, None))
-        workers = min(self.max_concurrency, len(run.free_slots))
         try:
-            if workers:
+            if run.free_slots:
                 async with asyncio.TaskGroup() as group:
-                    for index in range(workers):
-                        group.create_task(self._worker(run), name=f"{run.batch_id}-w{index}")
+                    self._grow(run, group)
+                    group.create_task(self._resize(run, group), name=f"{run.batch_id}-sizer")
         except Exception as exc:  # a bug in a worker must fail the batch, not vanish
             logger.exception("batch_worker_crashed", batch_id=run.batch_id)
             run.finish(BatchStatus.FAILED, f"engine error: {type(exc).__name__}: {exc}")
         finally:
+            if run.outcome is BatchStatus.FAILED and run.reason:
+                run.record_error(
+                    {
+                        "at": datetime.now(UTC).isoformat(),
+                        "category": BATCH_FAILED,
+                        "error": run.reason,
+                        "reasons": list(run.reasons),
+                    }
+                )
             try:
                 status, reason, accepted = await asyncio.shield(
                     asyncio.to_thread(self._finalize, run, self._counters(run))
                 )
-                self._publish(StatusEvent(run.batch_id, status, accepted, run.count, reason))
+                reasons = run.reasons if status == run.outcome else ()
+                self._publish(
+                    StatusEvent(run.batch_id, status, accepted, run.count, reason, reasons)
+                )
                 logger.info(
                     "batch_finished", batch_id=run.batch_id, status=status, accepted=accepted
                 )
             finally:
                 self._runs.pop(run.batch_id, None)
 
+    def _wanted_workers(self, run: _Run) -> int:
+        """Workers this run should have now: enough to fill every provider's budget at once
+        (from the limits learned so far), never more than its unfilled slots or the cap."""
+        params = run.params
+        if params.provider != AUTO:
+            names: tuple[str, ...] = (params.provider,)
+        else:
+            names = params.providers or tuple(self.registry.order)
+        wanted = concurrency_for(self.registry, names, model=params.model, cap=self.max_concurrency)
+        return min(wanted, len(run.free_slots) + run.workers)
+
+    def _grow(self, run: _Run, group: asyncio.TaskGroup) -> None:
+        while not run.halted and run.workers < self._wanted_workers(run) and run.free_slots:
+            run.workers += 1
+            group.create_task(self._worker(run), name=f"{run.batch_id}-w{run.workers}")
+
+    async def _resize(self, run: _Run, group: asyncio.TaskGroup) -> None:
+        """Follow the budgets: when a provider reports larger limits than the catalog's, the
+        pool grows to use them (workers leave on their own when slots run out)."""
+        while not run.halted and run.free_slots:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(run.halt.wait(), timeout=RESIZE_EVERY_S)
+            self._grow(run, group)
+
     async def _worker(self, run: _Run) -> None:
-        while not run.halted:
-            slot = run.claim()
-            if slot is None:
-                return
-            filled = False
-            try:
-                filled = await self._fill(run, slot)
-            finally:
-                if not filled:
-                    run.release(slot)
+        try:
+            while not run.halted:
+                slot = run.claim()
+                if slot is None:
+                    return
+                filled = False
+                try:
+                    filled = await self._fill(run, slot)
+                finally:
+                    if not filled:
+                        run.release(slot)
+        finally:
+            run.workers -= 1
 
     async def _fill(self, run: _Run, slot: int) -> bool:
         """Attempt ``slot`` until a sample for it is committed or the run halts."""
         while not run.halted:
             item = self._choose(run, slot)
-            if item is None:
-                # Every topic's circuit is open: wait for the first to turn half-open (or a
-                # stop), instead of the original's spin through max_iterations.
-                wait = run.circuits.seconds_until_retry() or 1.0
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(run.halt.wait(), timeout=wait)
-                continue
             outcome = await self._attempt(run, item)
             if outcome is None:
                 return False
             self._account(run, outcome)
-            if outcome.success and outcome.sample is not None:
+            if outcome.kind is OutcomeKind.ACCEPTED and outcome.sample is not None:
                 result = await asyncio.to_thread(
                     self._save, run.batch_id, outcome.sample, slot, self._counters(run)
                 )
                 if result.status == "saved":
-                    self._on_saved(run, item, result)
+                    self._on_saved(run, item, outcome, result)
                     return True
                 if result.status in ("closed", "full"):
                     run.accepted = max(run.accepted, result.accepted)
                     run.finish(BatchStatus.COMPLETED if result.status == "full" else None)
                     return False
-                self._on_rejected(run, item, [result.status])
+                self._on_rejected(run, item, outcome, (result.status,))
                 continue
-            if outcome.quality is None:
-                self._on_provider_failure(run, item, outcome)
+            if outcome.kind is OutcomeKind.REJECTED:
+                self._on_rejected(run, item, outcome, outcome.reasons)
             else:
-                self._on_rejected(run, item, outcome.rejection_reasons)
+                self._on_provider_failure(run, item, outcome)
         return False
 
-    def _choose(self, run: _Run, slot: int) -> PlanItem | None:
-        for item in run.plan.alternatives(slot):
+    def _choose(self, run: _Run, slot: int) -> PlanItem:
+        """The slot's own item, or the next one whose topic circuit is closed. When every
+        topic's circuit is open there is nowhere to move the work: the slot keeps its own
+        item, and the batch-level bounds decide whether spending goes on."""
+        alternatives = run.plan.alternatives(slot)
+        for item in alternatives:
             if run.circuits.allow(item.topic):
                 return item
-        return None
+        return alternatives[0]
 
     async def _attempt(self, run: _Run, item: PlanItem) -> GenerationOutcome | None:
         """One generation, abandoned (and its request cancelled) as soon as the run halts."""
@@ -484,9 +553,22 @@ class BatchEngine:
         )
         mode: QualityMode = "lenient" if params.quality_mode == "lenient" else "strict"
         policy = citation_policy(params.citation_policy)
+        spending = run.spending
+        assert spending is not None
+
+        async def before_call() -> None:
+            """Counts every provider call (retries included) against the spending bound."""
+            if run.halted:
+                raise _RunHalted
+            if not spending.may_call():
+                self._fail_for_spending(run, "spending bound reached")
+                raise _RunHalted
+            spending.calls += 1
 
         async def generate() -> GenerationOutcome:
-            async with self._inflight:
+            async with contextlib.AsyncExitStack() as stack:
+                if self._inflight is not None:
+                    await stack.enter_async_context(self._inflight)
                 return await generate_one(
                     spec,
                     router=run.router,
@@ -496,6 +578,8 @@ class BatchEngine:
                     mode=mode,
                     citation_policy=policy,
                     near_duplicate_threshold=self._threshold,
+                    exclude=spending.excluded(time.monotonic()),
+                    on_call=before_call,
                 )
 
         task = asyncio.create_task(generate())
@@ -510,15 +594,17 @@ class BatchEngine:
             return None
         try:
             return task.result()
+        except _RunHalted:
+            return None
         except Exception as exc:  # e.g. RegistryError: no enabled provider offers the model
             logger.warning("batch_attempt_error", batch_id=run.batch_id, error=str(exc))
-            run.finish(BatchStatus.FAILED, f"{type(exc).__name__}: {exc}")
+            run.finish(BatchStatus.FAILED, f"{type(exc).__name__}: {exc}", (str(exc),))
             return None
 
     def _account(self, run: _Run, outcome: GenerationOutcome) -> None:
         run.tokens += outcome.tokens_used
         run.cost_usd += outcome.tokens_used / 1_000_000 * price_per_million(outcome.model)
-        if outcome.provider and outcome.model:
+        if outcome.provider and outcome.model and outcome.kind is not OutcomeKind.UNAVAILABLE:
             run.provider, run.model = outcome.provider, outcome.model
         if outcome.switches:
             run.switches.extend(outcome.switches)
@@ -532,10 +618,22 @@ class BatchEngine:
                 BatchStatus.STOPPED, f"cost cap reached (${run.cost_usd:.4f} >= ${cap_cost})"
             )
 
-    def _on_saved(self, run: _Run, item: PlanItem, result: _SaveResult) -> None:
+    def _on_saved(
+        self, run: _Run, item: PlanItem, outcome: GenerationOutcome, result: _SaveResult
+    ) -> None:
         run.accepted = max(run.accepted, result.accepted)
-        run.fatal_streak = run.failure_streak = 0
+        run.fail_streak = 0
         run.circuits.record_success(item.topic)
+        if run.spending is not None:
+            run.spending.record_answer(accepted=True)
+            if outcome.provider and outcome.model:
+                run.spending.model_result(
+                    outcome.provider,
+                    outcome.model,
+                    accepted=True,
+                    reasons=(),
+                    now=time.monotonic(),
+                )
         self._publish(
             SampleEvent(
                 run.batch_id,
@@ -551,27 +649,94 @@ class BatchEngine:
         if run.accepted >= run.count:
             run.finish(BatchStatus.COMPLETED)
 
-    def _on_rejected(self, run: _Run, item: PlanItem, reasons: list[str]) -> None:
+    def _on_rejected(
+        self,
+        run: _Run,
+        item: PlanItem,
+        outcome: GenerationOutcome,
+        reasons: tuple[str, ...],
+    ) -> None:
         run.rejected += 1
-        run.fatal_streak = run.failure_streak = 0
-        for reason in reasons or ["rejected"]:
+        run.fail_streak = 0
+        reasons = reasons or ("rejected",)
+        for reason in reasons:
             run.rejected_by_reason[reason] += 1
-        if CIRCUIT_QUALITY_FAILURES.intersection(reasons):
-            self._circuit_failure(run, item)
+        self._circuit_failure(run, item)
         self._publish(
             ErrorEvent(
                 run.batch_id,
                 message="sample rejected: " + ", ".join(reasons),
                 category="quality",
                 topic=item.topic,
+                reasons=reasons,
             )
         )
+        spending = run.spending
+        if spending is not None:
+            spending.record_answer(accepted=False, reasons=reasons)
+            if outcome.provider and outcome.model:
+                paused = spending.model_result(
+                    outcome.provider,
+                    outcome.model,
+                    accepted=False,
+                    reasons=reasons,
+                    now=time.monotonic(),
+                )
+                if paused:
+                    self._model_paused(run, outcome.provider, outcome.model, spending)
+            if spending.below_floor():
+                self._fail_for_spending(run, "acceptance below the floor")
         self._publish_progress(run)
         # A rejection was paid for: record it at once, so a crash cannot make the batch look
         # cheaper than it was (accepted samples record their counters in their own save).
         self._maybe_flush(run, force=True)
 
+    def _model_paused(
+        self, run: _Run, provider: str, model: str, spending: SpendingTracker
+    ) -> None:
+        message = (
+            f"{provider}/{model}: {spending.policy.model_rejections} answers in a row failed "
+            f"the gate; set aside for {spending.policy.model_pause_s:.0f} s"
+        )
+        run.record_error(
+            {
+                "at": datetime.now(UTC).isoformat(),
+                "category": "model_breaker",
+                "error": message,
+                "provider": provider,
+                "model": model,
+            }
+        )
+        self._publish(ErrorEvent(run.batch_id, message, "model_breaker", None, (message,)))
+
+    def _fail_for_spending(self, run: _Run, why: str) -> None:
+        """End the run ``failed`` because its calls stopped producing samples, naming the
+        reasons the recent answers were rejected for."""
+        spending = run.spending
+        if spending is None or run.halted:
+            return
+        dominant = spending.dominant_reasons()
+        listed = ", ".join(f"{reason} x{n}" for reason, n in dominant) or "no answers"
+        reason = (
+            f"{why}: {spending.accepted} accepted in {spending.calls} provider calls "
+            f"(acceptance {spending.acceptance():.0%} over the last {len(spending.recent)} "
+            f"answers); dominant reasons: {listed}"
+        )
+        reasons = tuple(r for r, _ in dominant)
+        run.record_error(
+            {
+                "at": datetime.now(UTC).isoformat(),
+                "category": "spending_bound",
+                "error": reason,
+                "reasons": list(reasons),
+                "calls": spending.calls,
+            }
+        )
+        self._publish(ErrorEvent(run.batch_id, reason, "spending_bound", None, reasons))
+        run.finish(BatchStatus.FAILED, reason, reasons)
+
     def _on_provider_failure(self, run: _Run, item: PlanItem, outcome: GenerationOutcome) -> None:
+        error = outcome.provider_error
         category = outcome.error_category or "ProviderError"
         message = outcome.error or category
         run.record_error(
@@ -582,23 +747,33 @@ class BatchEngine:
                 "error": message[:500],
                 "provider": outcome.provider,
                 "model": outcome.model,
+                "reasons": list(outcome.reasons),
             }
         )
-        self._publish(ErrorEvent(run.batch_id, message[:500], category, item.topic))
-        if category in FATAL_CATEGORIES:
-            run.fatal_streak += 1
-            if category == "AuthenticationFailed" or run.fatal_streak >= FATAL_STREAK:
+        self._publish(
+            ErrorEvent(run.batch_id, message[:500], category, item.topic, outcome.reasons)
+        )
+        spending = run.spending
+        if (
+            outcome.kind is OutcomeKind.UNAVAILABLE
+            and spending is not None
+            and spending.excluded(time.monotonic())
+        ):
+            # The candidates left are the ones this batch set aside for failing the gate.
+            self._fail_for_spending(run, "every usable model was set aside for failing the gate")
+        elif outcome.kind is OutcomeKind.UNAVAILABLE:
+            run.finish(
+                BatchStatus.FAILED,
+                f"no provider can serve the batch (every provider is exhausted): {message}",
+                outcome.reasons,
+            )
+        elif error is not None and error.action is Action.FAIL:
+            run.fail_streak += 1
+            if run.fail_streak >= FAIL_ACTION_STREAK:
                 run.finish(
                     BatchStatus.FAILED,
-                    f"every provider is exhausted ({category}); see errors for the details",
-                )
-        else:
-            run.failure_streak += 1
-            self._circuit_failure(run, item)
-            if run.failure_streak >= FAILURE_STREAK_LIMIT:
-                run.finish(
-                    BatchStatus.FAILED,
-                    f"{run.failure_streak} provider failures in a row ({category})",
+                    f"{run.fail_streak} requests in a row refused ({category}): {message}",
+                    outcome.reasons,
                 )
         self._maybe_flush(run)
 
@@ -698,7 +873,7 @@ class BatchEngine:
                 plan=plan,
                 count=row.count,
                 router=router,
-                circuits=self._circuit_factory(),
+                circuits=self._circuit_factory(failure_threshold=self.spending.topic_rejections),
                 accepted=accepted,
                 accepted_at_start=accepted,
                 free_slots=free,
@@ -711,6 +886,7 @@ class BatchEngine:
                 provider=row.provider,
                 model=row.model,
                 active_before=row.active_seconds or 0.0,
+                spending=SpendingTracker(self.spending, count=remaining),
             )
 
     def _save(
@@ -858,6 +1034,7 @@ class BatchEngine:
             }
         )
         data.pop("plan", None)
+        data["stop_reasons"] = _stop_reasons(row)
         if run is not None:
             data.update(
                 {
@@ -912,11 +1089,22 @@ class BatchEngine:
                 "last": errors[-1] if errors else None,
             },
             "stop_reason": row.stop_reason,
+            "stop_reasons": _stop_reasons(row),
             "throughput_per_minute": _throughput(row.samples_generated, row.active_seconds),
             "active_seconds": round(row.active_seconds or 0.0, 1),
             "started_at": row.started_at.isoformat(),
             "completed_at": row.completed_at.isoformat() if row.completed_at else None,
         }
+
+
+def _stop_reasons(row: BatchRow) -> list[str]:
+    """The reasons a failed batch gave (its last ``batch_failed`` entry), else none."""
+    if row.status != BatchStatus.FAILED:
+        return []
+    for entry in reversed(list(row.errors or [])):
+        if isinstance(entry, dict) and entry.get("category") == BATCH_FAILED:
+            return [str(r) for r in entry.get("reasons") or []]
+    return []
 
 
 def _reason(text: str | None) -> str | None:

@@ -73,10 +73,14 @@ class SampleEvent(BatchEvent):
 
 @dataclass(frozen=True)
 class ErrorEvent(BatchEvent):
+    """A rejected answer or a failed call. ``reasons`` lists what went wrong (failed check
+    names, or one line per provider that could not serve); ``message`` is for people."""
+
     name: ClassVar[str] = "error"
     message: str
     category: str | None = None
     topic: str | None = None
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,8 @@ class StatusEvent(BatchEvent):
     samples_generated: int
     total: int
     reason: str | None = None
+    #: Why a batch failed or stopped, one item per cause (e.g. the dominant rejection reasons).
+    reasons: tuple[str, ...] = ()
 
     @property
     def terminal(self) -> bool:

@@ -104,7 +104,7 @@ async def _run(request: BatchRequest | None, resume_id: str | None) -> int:
                             model=event.model,
                         )
                     elif isinstance(event, ErrorEvent) and event.category == "quality":
-                        for reason in event.message.removeprefix("sample rejected: ").split(", "):
+                        for reason in event.reasons:
                             state["reasons"][reason] += 1
                     elif isinstance(event, StatusEvent):
                         state["accepted"] = event.samples_generated

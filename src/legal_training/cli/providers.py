@@ -46,6 +46,23 @@ def render_registry(registry: ProviderRegistry, console: Console) -> None:
             spec.label or "",
         )
     console.print(table)
+    limits = Table(title="Rate limits of enabled providers (default model)")
+    for column in ("provider", "quota", "catalog", "configured", "learned", "paced at", "from"):
+        limits.add_column(column)
+    for name in registry.order:
+        spec = registry.spec(name)
+        for view in registry.limit_views(name):
+            limits.add_row(
+                name,
+                f"{view.scope}/{view.window}",
+                _number(view.default),
+                _number(view.configured),
+                _number(view.learned),
+                _number(view.effective),
+                view.source,
+            )
+        limits.add_row(name, "counted as", spec.limits_kind, "", "", "", spec.token_charging)
+    console.print(limits)
     for name in registry.order:
         models = Table(title=f"{name} models (fallback order)")
         for column in ("model", "context", "thinking", "json schema", "fallback"):
@@ -60,3 +77,7 @@ def render_registry(registry: ProviderRegistry, console: Console) -> None:
             )
         console.print(models)
     console.print(f"default provider: {registry.default_provider or '(none enabled)'}")
+
+
+def _number(value: int | None) -> str:
+    return f"{value:,}" if value is not None else "-"

@@ -34,6 +34,7 @@ __all__ = [
     "CHECK_REASONING_STEPS",
     "CHECK_REQUIRED_FIELDS",
     "CHECK_SECTIONS",
+    "FILLED_BY_US",
     "GATE_CHECK_NAMES",
     "MODEL_FIELDS",
     "REQUIRED_TEXT_FIELDS",
@@ -81,11 +82,16 @@ GATE_CHECK_NAMES: Final[tuple[str, ...]] = (
     CHECK_DUPLICATE,
 )
 
-# ``id`` is assigned by us, and ``sample_type`` is overwritten with the requested type, so neither
-# has to come back from the model; the rest must be non-empty strings.
-REQUIRED_TEXT_FIELDS: Final[tuple[str, ...]] = tuple(f for f in REQUIRED_FIELDS if f != "id")
-# What the prompt (and the JSON schema) asks the model to return.
-MODEL_FIELDS: Final[tuple[str, ...]] = (*REQUIRED_TEXT_FIELDS, "sample_type")
+# Fields we already know and fill in ourselves: the id we assign, and the topic and difficulty
+# (and sample type) the request asked for. Asking the model to echo them only gives it a way to
+# be rejected, and paid for, over a typo in something we overwrite anyway.
+FILLED_BY_US: Final[frozenset[str]] = frozenset({"id", "topic", "difficulty", "sample_type"})
+# What the model must write, each a non-empty string: the prompt and the JSON schema ask for
+# exactly these, and the gate requires exactly these.
+REQUIRED_TEXT_FIELDS: Final[tuple[str, ...]] = tuple(
+    f for f in REQUIRED_FIELDS if f not in FILLED_BY_US
+)
+MODEL_FIELDS: Final[tuple[str, ...]] = REQUIRED_TEXT_FIELDS
 
 # A word is a run of word characters, with internal apostrophes or hyphens ("client's",
 # "multi-factor"), so markdown, bullets and punctuation do not count as words.

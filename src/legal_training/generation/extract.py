@@ -27,6 +27,7 @@ from typing import Any, Final
 __all__ = [
     "ERROR_CODES",
     "EXPECTED_KEYS",
+    "KEY_ALIASES",
     "Extraction",
     "extract_json_object",
 ]
@@ -116,6 +117,7 @@ def extract_json_object(
 
     objects, others, first_error = _scan(visible)
     warnings: list[str] = []
+    objects = [_normalise_keys(obj, warnings) for obj in objects]
     best = _best(objects)
     if len(objects) > 1:
         warnings.append(f"{len(objects)} JSON objects found; kept the one with most expected keys")
@@ -124,6 +126,7 @@ def extract_json_object(
         repaired = _repair(visible, objects)
         if repaired is not None and (best is None or EXPECTED_KEYS & repaired[0].keys()):
             data, fixes = repaired
+            data = _normalise_keys(data, warnings)
             warnings.append("repaired: " + ", ".join(fixes))
             warnings.extend(_type_warnings(data))
             return Extraction(data, None, None, True, thinking, raw, tuple(warnings))
@@ -203,6 +206,43 @@ def _scan(text: str) -> tuple[list[dict[str, Any]], list[Any], str | None]:
             others.append(value)
         pos = end
     return objects, others, first_error
+
+
+#: Spellings models use for our keys: other case, spaces or hyphens, plurals and synonyms.
+KEY_ALIASES: Final[dict[str, str]] = {
+    "case_citations": "case_citation",
+    "citation": "case_citation",
+    "citations": "case_citation",
+    "case_citation_list": "case_citation",
+    "authorities": "case_citation",
+    "reasoning_steps": "reasoning",
+    "reasons": "reasoning",
+    "chain_of_thought": "reasoning",
+    "questions": "question",
+    "answers": "answer",
+    "sampletype": "sample_type",
+}
+_KEY_SEPARATORS = re.compile(r"[\s\-]+")
+
+
+def _normalise_keys(obj: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
+    """Map a misspelt key ("Case Citations", "reasoning-steps") to ours, unless ours is there
+    too; every rename is noted in ``warnings``."""
+    renamed: dict[str, Any] = {}
+    notes: list[str] = []
+    for key, value in obj.items():
+        canonical = key
+        if key not in EXPECTED_KEYS:
+            plain = _KEY_SEPARATORS.sub("_", key.strip().lower())
+            canonical = KEY_ALIASES.get(plain, plain)
+            if canonical not in EXPECTED_KEYS or canonical in obj:
+                canonical = key
+        if canonical != key and canonical not in renamed:
+            notes.append(f"{key!r}->{canonical!r}")
+        renamed.setdefault(canonical, value)
+    if notes:
+        warnings.append("renamed keys: " + ", ".join(notes))
+    return renamed
 
 
 def _best(objects: list[dict[str, Any]]) -> dict[str, Any] | None:

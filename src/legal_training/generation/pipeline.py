@@ -12,8 +12,9 @@ import asyncio
 import random
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from legal_training.catalog import Difficulty, Jurisdiction, SampleType, Topic, get_catalog
@@ -24,8 +25,13 @@ from legal_training.generation.prompts import SAMPLE_JSON_SCHEMA, build_messages
 from legal_training.generation.quality import QualityMode, QualityReport, evaluate
 from legal_training.generation.verification import DEFAULT_CITATION_POLICY, CitationPolicy
 from legal_training.providers.base import ChatRequest
-from legal_training.providers.errors import ProviderError
-from legal_training.providers.router import FailoverRouter
+from legal_training.providers.errors import (
+    Action,
+    AuthenticationFailed,
+    ProviderError,
+    ProvidersExhausted,
+)
+from legal_training.providers.router import FailoverRouter, OnCall
 from legal_training.storage.db import Database
 from legal_training.storage.near_duplicates import (
     DEFAULT_NEAR_DUPLICATE_THRESHOLD,
@@ -128,11 +134,24 @@ class DatabaseDuplicates:
         return [(m.sample_id, m.similarity) for m in matches]
 
 
+class OutcomeKind(StrEnum):
+    """What one generation came to; callers decide by this, never by message text."""
+
+    #: Answered and passed the gate (and saved, when asked).
+    ACCEPTED = "accepted"
+    #: Answered (and paid for) but failed the gate; ``reasons`` names the failed checks.
+    REJECTED = "rejected"
+    #: No usable answer: the call failed in a way another try may not (``provider_error``).
+    PROVIDER_FAILED = "provider_failed"
+    #: No provider can serve the request at all (keys rejected, quotas gone, all given up).
+    UNAVAILABLE = "unavailable"
+
+
 @dataclass
 class GenerationOutcome:
     """Everything one attempt produced, accepted or not."""
 
-    success: bool
+    kind: OutcomeKind
     sample: dict[str, Any] | None
     quality: QualityReport | None
     provider: str | None
@@ -142,16 +161,44 @@ class GenerationOutcome:
     completion_tokens: int
     elapsed_s: float
     switches: list[dict[str, Any]] = field(default_factory=list)
-    error: str | None = None
-    error_category: str | None = None
+    #: The provider's error, typed, when the call failed (``PROVIDER_FAILED``/``UNAVAILABLE``).
+    provider_error: ProviderError | None = None
+    #: Why it was not accepted: failed check names, or one line per provider that could not
+    #: serve.
+    reasons: tuple[str, ...] = ()
     raw_output: str | None = None
     saved: bool = False
+    #: HTTP calls made for this attempt (retries included).
+    calls: int = 0
+
+    @property
+    def success(self) -> bool:
+        return self.kind is OutcomeKind.ACCEPTED
+
+    @property
+    def action(self) -> Action | None:
+        """What the provider layer advises after a failed call."""
+        return self.provider_error.action if self.provider_error is not None else None
+
+    @property
+    def error(self) -> str | None:
+        """A one-line explanation for people (API responses, the CLI); None when accepted."""
+        if self.provider_error is not None:
+            return str(self.provider_error)
+        if self.kind is OutcomeKind.REJECTED:
+            return "; ".join(self.quality.reasons if self.quality else self.reasons) or "rejected"
+        return None
+
+    @property
+    def error_category(self) -> str | None:
+        """The error's class name, or ``"quality"``, for display only."""
+        if self.provider_error is not None:
+            return type(self.provider_error).__name__
+        return "quality" if self.kind is OutcomeKind.REJECTED else None
 
     @property
     def rejection_reasons(self) -> list[str]:
-        if self.quality is not None and not self.quality.accepted:
-            return [c.name for c in self.quality.failed]
-        return [self.error_category] if self.error_category else []
+        return list(self.reasons)
 
 
 def _sample_from(
@@ -198,9 +245,14 @@ async def generate_one(
     seed: int | None = None,
     max_tokens: int | None = None,
     extra_headers: Mapping[str, str] | None = None,
+    exclude: Collection[tuple[str, str]] = (),
+    on_call: OnCall | None = None,
 ) -> GenerationOutcome:
     """Generate, check and (when ``save`` and accepted) store one sample. Never raises for a
-    provider or quality failure: those come back as ``success=False`` with a category."""
+    provider or quality failure: those come back as an outcome of that :class:`OutcomeKind`.
+
+    ``exclude`` and ``on_call`` go to the router (models the caller does not want; a hook run
+    before every HTTP call, which may raise to stop spending)."""
     started = time.perf_counter()
     messages = build_messages(
         topic=spec.topic,
@@ -221,12 +273,19 @@ async def generate_one(
             "json_schema": {"name": "legal_sample", "strict": True, "schema": SAMPLE_JSON_SCHEMA},
         },
         extra_headers=dict(extra_headers or {}),
+        usage_key=f"{spec.sample_type.id}/{spec.difficulty.id}",
     )
     try:
-        routed = await router.chat(request, provider=spec.provider, model=spec.model)
+        routed = await router.chat(
+            request, provider=spec.provider, model=spec.model, exclude=exclude, on_call=on_call
+        )
     except ProviderError as exc:
+        unavailable = isinstance(exc, AuthenticationFailed) or (
+            isinstance(exc, ProvidersExhausted) and exc.lasting
+        )
+        reasons = exc.reasons if isinstance(exc, ProvidersExhausted) else ()
         return GenerationOutcome(
-            success=False,
+            kind=OutcomeKind.UNAVAILABLE if unavailable else OutcomeKind.PROVIDER_FAILED,
             sample=None,
             quality=None,
             provider=exc.provider,
@@ -235,8 +294,8 @@ async def generate_one(
             prompt_tokens=0,
             completion_tokens=0,
             elapsed_s=time.perf_counter() - started,
-            error=str(exc),
-            error_category=type(exc).__name__,
+            provider_error=exc,
+            reasons=reasons or (f"{type(exc).__name__}: {exc.message}",),
         )
     result = routed.result
     switches = [s.as_dict() for s in routed.switches]
@@ -249,6 +308,7 @@ async def generate_one(
         "completion_tokens": usage.completion_tokens,
         "switches": switches,
         "raw_output": result.text,
+        "calls": routed.attempts,
     }
     extraction = extract_json_object(
         result.text, finish_reason=result.finish_reason, reasoning_content=result.reasoning
@@ -274,12 +334,11 @@ async def generate_one(
         report = _with_extraction_failure(report, extraction.error, extraction.error_detail)
     if not report.accepted or data is None:
         return GenerationOutcome(
-            success=False,
+            kind=OutcomeKind.REJECTED,
             sample=None,
             quality=report,
             elapsed_s=time.perf_counter() - started,
-            error="; ".join(report.reasons) or "rejected",
-            error_category="quality",
+            reasons=tuple(c.name for c in report.failed) or ("rejected",),
             **base,
         )
     sample = _sample_from(
@@ -296,16 +355,15 @@ async def generate_one(
             checks = tuple(failed if c.name == CHECK_DUPLICATE else c for c in report.checks)
             report = QualityReport(report.score, False, report.mode, checks, report.flags)
             return GenerationOutcome(
-                success=False,
+                kind=OutcomeKind.REJECTED,
                 sample=None,
                 quality=report,
                 elapsed_s=time.perf_counter() - started,
-                error="duplicate",
-                error_category="quality",
+                reasons=(CHECK_DUPLICATE,),
                 **base,
             )
     return GenerationOutcome(
-        success=True,
+        kind=OutcomeKind.ACCEPTED,
         sample=sample,
         quality=report,
         elapsed_s=time.perf_counter() - started,

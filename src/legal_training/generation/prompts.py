@@ -294,7 +294,11 @@ def build_messages(
         ],
         "citation_policy": citation_policy,
         "example_jurisdiction": example_jurisdiction,
-        "example_json": json.dumps(example, ensure_ascii=False, indent=1),
+        # The example files label each example with its topic, difficulty and type; the
+        # model is shown only the fields it must write.
+        "example_json": json.dumps(
+            {key: example[key] for key in _MODEL_FIELDS}, ensure_ascii=False, indent=1
+        ),
         "fields": _MODEL_FIELDS,
         "schema_mode": schema_mode,
         "skeleton": _skeleton(topic, difficulty, sample_type),

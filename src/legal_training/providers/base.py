@@ -31,6 +31,10 @@ class ChatRequest:
     top_p: float | None = None
     response_format: ResponseFormat | None = None
     extra_headers: Mapping[str, str] = field(default_factory=dict)
+    #: What kind of output this is (e.g. ``"case_analysis/advanced"``): calls of one kind have
+    #: similar completion lengths, which the router learns to reserve and ask for only what is
+    #: needed. None: reserve ``max_tokens``.
+    usage_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,12 @@ class ChatResult:
     model: str
     provider: str
     rate_limit: RateLimitSnapshot | None = None
+    #: How long the provider says it worked on the call (Groq ``usage.total_time``, Cerebras
+    #: ``time_info.total_time``, OpenAI ``openai-processing-ms``), when it says: the budget
+    #: dates the call's admission from it.
+    server_time_s: float | None = None
+    #: When the answer's headers arrived (epoch seconds), when the transport noted it.
+    received_at: float | None = None
 
 
 @dataclass(frozen=True)

@@ -14,20 +14,25 @@ status and the provider's own error code, into one class of this tree::
     ├── CapacityExceeded           NEXT_MODEL     Groq 498, Cerebras queue_exceeded
     ├── ProviderTimeout            RETRY          read/connect timeout, 408
     ├── ConnectionFailed           NEXT_PROVIDER  refused, DNS, TLS: the host is unreachable
+    │   └── ConnectionDropped      RETRY          reset or closed mid-request (a pooled
+    │                                             keep-alive connection closed by the server)
     ├── ServerError                RETRY          5xx, malformed/unparseable response
     ├── BadRequest                 FAIL           400/422; RETRY for Groq json_validate_failed
     ├── ContentFiltered            NEXT_MODEL     the model refused the content
     ├── ContextLengthExceeded      NEXT_MODEL     prompt + max_tokens too large (400 code, 413)
     └── ProvidersExhausted         FAIL           the router tried every candidate (router.py)
 
-Each error carries an :class:`Action` so callers never inspect messages. Messages name the
-provider (and, for key problems, the environment variable to fix) and are passed through
-:func:`redact` so that a key echoed back by a provider never reaches a log line or a response.
+Each error carries an :class:`Action` so callers never inspect messages. ``transient`` marks the
+errors worth retrying on the same provider (the router's backoff and circuit count them).
+Messages name the provider (and, for key problems, the environment variable to fix) and are
+passed through :func:`redact` so that a key echoed back by a provider never reaches a log line
+or a response.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -36,7 +41,11 @@ from typing import Any, ClassVar, Literal
 import httpx
 import openai
 
-from legal_training.providers.headers import RateLimitSnapshot, parse_rate_limit_headers
+from legal_training.providers.headers import (
+    RateLimitSnapshot,
+    parse_duration,
+    parse_rate_limit_headers,
+)
 
 RateScope = Literal["requests", "tokens"]
 RateWindow = Literal["minute", "hour", "day", "session"]
@@ -87,6 +96,8 @@ class ProviderError(Exception):
     """Base class: a provider call failed. ``action`` says what to do next."""
 
     default_action: ClassVar[Action] = Action.FAIL
+    #: A fault of the moment (network, overload, 5xx): retried on the same provider.
+    transient: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -168,15 +179,18 @@ class RateLimited(ProviderError):
 
 
 class CapacityExceeded(ProviderError):
-    """The model is overloaded on the provider side (not our quota): another model may be free."""
+    """The model is overloaded on the provider side (not our quota): another model may be free,
+    and the same one usually is a moment later."""
 
     default_action = Action.NEXT_MODEL
+    transient = True
 
 
 class ProviderTimeout(ProviderError):
     """No answer in time; usually transient."""
 
     default_action = Action.RETRY
+    transient = True
 
 
 class ConnectionFailed(ProviderError):
@@ -185,10 +199,19 @@ class ConnectionFailed(ProviderError):
     default_action = Action.NEXT_PROVIDER
 
 
+class ConnectionDropped(ConnectionFailed):
+    """The connection was made but reset or closed before the answer arrived (a server closing
+    a pooled keep-alive connection, a reset under a burst): a blip, worth a retry."""
+
+    default_action = Action.RETRY
+    transient = True
+
+
 class ServerError(ProviderError):
     """A 5xx or an unparseable response; usually transient."""
 
     default_action = Action.RETRY
+    transient = True
 
 
 class BadRequest(ProviderError):
@@ -218,13 +241,30 @@ class ContextLengthExceeded(ProviderError):
 
 class ProvidersExhausted(ProviderError):
     """Every model and provider the router could use failed or is cooling down. ``errors``
-    holds each candidate's failure, in the order they were tried."""
+    holds each candidate's failure, in the order they were tried; ``reasons`` one line per
+    candidate that could not serve. ``lasting`` is False when every failure was a fault of the
+    moment (5xx, dropped connections, overload), so trying again later is reasonable."""
 
     default_action = Action.FAIL
 
-    def __init__(self, message: str, *, errors: Iterable[Exception] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: Iterable[Exception] = (),
+        reasons: Iterable[str] = (),
+        lasting: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(message, **kwargs)
         self.errors = list(errors)
+        self.reasons = tuple(reasons)
+        self.lasting = lasting
+
+    @property
+    def action(self) -> Action:
+        """Faults of the moment are worth another try later; lasting causes are not."""
+        return Action.FAIL if self.lasting else Action.RETRY
 
 
 # --- mapping -------------------------------------------------------------------------------------
@@ -313,6 +353,12 @@ def map_sdk_error(
 
     if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
         return ProviderTimeout(f"{where}: request timed out", **base)
+    if _is_dropped_connection(exc):
+        return ConnectionDropped(
+            f"{where}: the connection was dropped mid-request "
+            f"({type(exc.__cause__ or exc).__name__})",
+            **base,
+        )
     if isinstance(exc, openai.APIConnectionError | httpx.TransportError):
         return ConnectionFailed(
             f"{where}: could not connect to the provider ({type(exc.__cause__ or exc).__name__}); "
@@ -335,6 +381,22 @@ def map_sdk_error(
         # The SDK could not turn a 200 response into a completion (truncated or non-JSON body).
         return ServerError(f"{where}: malformed response ({type(exc).__name__})", **base)
     return ProviderError(f"{where}: unexpected error ({type(exc).__name__})", **base)
+
+
+_DROPPED = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError, httpx.CloseError)
+
+
+def _is_dropped_connection(exc: BaseException) -> bool:
+    """A connection that was made and then lost: a read/write error or a peer that closed it
+    (``RemoteProtocolError``), seen directly or as the cause of the SDK's connection error."""
+    seen: BaseException | None = exc
+    for _ in range(4):
+        if seen is None:
+            return False
+        if isinstance(seen, _DROPPED):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _map_status(
@@ -362,7 +424,7 @@ def _map_status(
         return AuthenticationFailed(
             f"{provider.name} rejected the API key (HTTP {status}): check {env}", **common
         )
-    if code in _CAPACITY_CODES or status == 498:
+    if code in _CAPACITY_CODES or status == 498 or (body.param or "").lower() == "queue":
         return CapacityExceeded(f"{where} is over capacity (HTTP {status}){detail}", **common)
     if status == 429:
         return _map_rate_limited(body, snapshot, where, detail, common)
@@ -400,7 +462,9 @@ def _map_rate_limited(
             f"{where}: usage limit reached{detail}", scope="requests", window="session", **common
         )
     scope = _rate_scope(body, snapshot)
-    window = _rate_window(scope, snapshot)
+    window = _rate_window(body, scope, snapshot)
+    if common.get("retry_after") is None:
+        common = {**common, "retry_after": _message_retry_after(body)}
     return RateLimited(
         f"{where}: rate limited on {scope} per {window}{detail}",
         scope=scope,
@@ -409,26 +473,75 @@ def _map_rate_limited(
     )
 
 
+#: How providers name the quota in a 429's message: Groq "on tokens per minute (TPM)", OpenAI
+#: "on requests per min (RPM)", Cerebras "Requests per day limit exceeded".
+_QUOTA_WORDS = re.compile(r"\b(requests?|tokens?)\s+per\s+(min(?:ute)?|hour|day)\b", re.IGNORECASE)
+_QUOTA_ABBREVIATION = re.compile(r"\b(I|O)?(R|T)P(M|H|D)\b")
+_ABBREVIATED_WINDOW: dict[str, RateWindow] = {"M": "minute", "H": "hour", "D": "day"}
+#: Groq and OpenAI put the wait in the message: "Please try again in 5.289s" / "in 1m0s".
+_TRY_AGAIN = re.compile(r"try again in\s+((?:\d+(?:\.\d+)?(?:ms|h|m|s))+)", re.IGNORECASE)
+
+
+def _named_quota(body: ErrorBody) -> tuple[RateScope | None, RateWindow | None]:
+    """The quota a 429 names, as each provider writes it: words or an abbreviation in the
+    message, then the type/code (Groq ``type: tokens``, Cerebras ``token_quota_exceeded``)."""
+    message = body.message or ""
+    scope: RateScope | None = None
+    window: RateWindow | None = None
+    words = _QUOTA_WORDS.search(message)
+    if words:
+        scope = "tokens" if words.group(1).lower().startswith("token") else "requests"
+        unit = words.group(2).lower()
+        window = "minute" if unit.startswith("min") else ("hour" if unit == "hour" else "day")
+    else:
+        short = _QUOTA_ABBREVIATION.search(message)
+        if short:
+            scope = "tokens" if short.group(2) == "T" else "requests"
+            window = _ABBREVIATED_WINDOW[short.group(3)]
+    if scope is None:
+        for hint in (
+            (body.type or "").lower(),
+            (body.code or "").lower(),
+            (body.param or "").lower(),
+        ):
+            if hint.startswith("token"):
+                scope = "tokens"
+                break
+            if hint.startswith("request"):
+                scope = "requests"
+                break
+    return scope, window
+
+
+def _message_retry_after(body: ErrorBody) -> float | None:
+    found = _TRY_AGAIN.search(body.message or "")
+    return parse_duration(found.group(1)) if found else None
+
+
 def _rate_scope(body: ErrorBody, snapshot: RateLimitSnapshot) -> RateScope:
-    """Which quota ran out: the body's type/code when given (Groq ``type: tokens``, Cerebras
-    ``token_quota_exceeded``), else the header window that reports nothing remaining."""
-    for hint in ((body.type or "").lower(), (body.code or "").lower(), (body.param or "").lower()):
-        if hint.startswith("token"):
-            return "tokens"
-        if hint.startswith("request"):
-            return "requests"
+    """Which quota ran out: the one the body names, else the header window that reports
+    nothing remaining (per-minute windows first: they are the usual cause)."""
+    scope, _ = _named_quota(body)
+    if scope is not None:
+        return scope
     exhausted = snapshot.exhausted_windows()
     if exhausted:
-        return exhausted[0].scope
+        return sorted(exhausted, key=lambda w: w.window != "minute")[0].scope
     return "requests"
 
 
-def _rate_window(scope: RateScope, snapshot: RateLimitSnapshot) -> RateWindow:
-    """How long the quota lasts: the exhausted header window for this scope, else judged from
+def _rate_window(body: ErrorBody, scope: RateScope, snapshot: RateLimitSnapshot) -> RateWindow:
+    """How long the quota lasts: the window the body names, else the exhausted header window
+    for this scope (a minute one wins over a day one that merely looks low), else judged from
     how far away ``retry-after`` is."""
-    for limit in snapshot.exhausted_windows():
-        if limit.scope == scope and limit.window in ("day", "hour"):
-            return limit.window
+    _, window = _named_quota(body)
+    if window is not None:
+        return window
+    exhausted = [w for w in snapshot.exhausted_windows() if w.scope == scope]
+    if exhausted and not any(w.window == "minute" for w in exhausted):
+        longest = exhausted[0].window
+        if longest in ("day", "hour"):
+            return longest
     if snapshot.retry_after is not None and snapshot.retry_after >= _DAY_WINDOW_THRESHOLD_S:
         return "day"
     return "minute"

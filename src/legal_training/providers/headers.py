@@ -2,19 +2,23 @@
 
 Three families exist, and they disagree on meaning as well as spelling:
 
-* Groq: ``x-ratelimit-{limit,remaining,reset}-{requests,tokens}``. ``-requests`` is the DAILY
-  request quota (RPD) and ``-tokens`` the per-minute token quota (TPM); resets are Go durations
-  such as ``2m59.56s``, ``7.66s`` or ``480ms``.
+* Groq: ``x-ratelimit-{limit,remaining,reset}-{requests,tokens}``. ``-requests`` is documented as
+  the DAILY request quota (RPD) and ``-tokens`` the per-minute token quota (TPM); resets are Go
+  durations such as ``2m59.56s``, ``7.66s`` or ``480ms``. Field reports show the per-minute
+  request quota in ``-requests`` on some plans, so its window is read from the numbers when they
+  allow it (:func:`_groq_requests_window`).
 * OpenAI (and generic OpenAI-compatible servers): the same names, but both are per minute.
 * Cerebras: the window is in the name, ``x-ratelimit-{limit,remaining,reset}-requests-day``,
   ``-tokens-minute`` and their ``-minute``/``-hour``/``-day`` siblings; resets are float seconds.
 
-``retry-after`` (seconds or an HTTP date) is read whatever the flavour. The budgets use the
-snapshot to tighten when the provider knows of less capacity than we do.
+``retry-after`` (seconds or an HTTP date), ``retry-after-ms`` and ``x-should-retry`` are read
+whatever the flavour. The budgets adopt the reported limits and count usage the provider knows
+of and we do not.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,6 +43,8 @@ _CEREBRAS_HEADER = re.compile(
     r"^x-ratelimit-(limit|remaining|reset)-(requests|tokens)-(minute|hour|day)$"
 )
 _OPENAI_HEADER = re.compile(r"^x-ratelimit-(limit|remaining|reset)-(requests|tokens)$")
+#: A refilling window that spans less than this is a per-minute one (an hour spans 3,600 s).
+_MINUTE_WINDOW_MAX_SPAN_S = 600.0
 
 
 def parse_duration(value: str) -> float | None:
@@ -111,6 +117,8 @@ class RateLimitSnapshot:
 
     windows: tuple[WindowLimit, ...] = ()
     retry_after: float | None = None
+    #: ``x-should-retry`` as sent (Cerebras sends ``false`` on some capacity 429s).
+    should_retry: bool | None = None
 
     @property
     def has_limits(self) -> bool:
@@ -134,6 +142,7 @@ def parse_rate_limit_headers(headers: Mapping[str, str], *, flavour: str) -> Rat
     ollama). Unknown flavours are read as OpenAI. Header names are matched case-insensitively."""
     lowered = {key.lower(): value for key, value in headers.items()}
     fields: dict[tuple[Scope, Window], dict[str, str]] = {}
+    generic: dict[Scope, dict[str, str]] = {}
     for name, value in lowered.items():
         match = _CEREBRAS_HEADER.match(name)
         if match:
@@ -143,8 +152,14 @@ def parse_rate_limit_headers(headers: Mapping[str, str], *, flavour: str) -> Rat
         match = _OPENAI_HEADER.match(name)
         if match:
             kind, scope = match.groups()
-            window: Window = "day" if (flavour == "groq" and scope == "requests") else "minute"
-            fields.setdefault((_scope(scope), window), {}).setdefault(kind, value)
+            generic.setdefault(_scope(scope), {}).setdefault(kind, value)
+    for scope, values in generic.items():
+        window: Window = "minute"
+        if flavour == "groq" and scope == "requests":
+            window = _groq_requests_window(values)
+        fields.setdefault((scope, window), {}).update(
+            {k: v for k, v in values.items() if k not in fields.get((scope, window), {})}
+        )
     windows = tuple(
         WindowLimit(
             scope=scope,
@@ -155,9 +170,29 @@ def parse_rate_limit_headers(headers: Mapping[str, str], *, flavour: str) -> Rat
         )
         for (scope, window), values in sorted(fields.items())
     )
-    return RateLimitSnapshot(
-        windows=windows, retry_after=parse_retry_after(lowered.get("retry-after"))
-    )
+    retry_after = parse_retry_after(lowered.get("retry-after"))
+    retry_ms = lowered.get("retry-after-ms")
+    if retry_ms is not None:
+        with contextlib.suppress(ValueError):
+            retry_after = max(0.0, float(retry_ms) / 1000.0)
+    should = lowered.get("x-should-retry")
+    should_retry = None if should is None else should.strip().lower() == "true"
+    return RateLimitSnapshot(windows=windows, retry_after=retry_after, should_retry=should_retry)
+
+
+def _groq_requests_window(values: Mapping[str, str]) -> Window:
+    """The window of Groq's ``-requests`` family: a day as documented, unless the numbers say a
+    minute. A window refilled continuously restores ``limit - remaining`` units in ``reset``
+    seconds, so it spans ``limit * reset / (limit - remaining)`` seconds: ~86,400 for a daily
+    quota, ~60 for the per-minute one some plans report there."""
+    limit = _parse_int(values.get("limit"))
+    remaining = _parse_int(values.get("remaining"))
+    reset = parse_duration(values["reset"]) if "reset" in values else None
+    if limit and remaining is not None and reset and 0 <= remaining < limit:
+        span = limit * reset / (limit - remaining)
+        if span < _MINUTE_WINDOW_MAX_SPAN_S:
+            return "minute"
+    return "day"
 
 
 def _scope(value: str) -> Scope:

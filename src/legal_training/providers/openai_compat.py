@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, ClassVar, cast
 
 import httpx
@@ -89,6 +90,7 @@ class OpenAICompatibleProvider(Provider):
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
             follow_redirects=False,
+            event_hooks={"response": [_stamp_received]},
         )
         # openai>=3 types its client as httpx2 but explicitly accepts a legacy httpx client; we
         # keep httpx so that transports (MockTransport, ASGITransport) plug in the usual way.
@@ -117,7 +119,15 @@ class OpenAICompatibleProvider(Provider):
         latency = time.perf_counter() - started
         snapshot = parse_rate_limit_headers(raw.headers, flavour=self.flavour)
         try:
-            return self._result(completion, model, latency, snapshot)
+            result = self._result(completion, model, latency, snapshot)
+            http_response = getattr(raw, "http_response", None)
+            extensions = getattr(http_response, "extensions", None) or {}
+            received = extensions.get(RECEIVED_AT)
+            return replace(
+                result,
+                server_time_s=server_time(completion, raw.headers),
+                received_at=received if isinstance(received, float) else None,
+            )
         except (AttributeError, TypeError, ValueError, IndexError) as exc:
             # A 200 whose body is not a chat completion (HTML from a proxy, a bare string...).
             raise ServerError(
@@ -136,18 +146,11 @@ class OpenAICompatibleProvider(Provider):
         message = choice.message
         extra: Mapping[str, Any] = message.model_extra or {}
         reasoning = extra.get("reasoning") or extra.get("reasoning_content")
-        usage = completion.usage
         return ChatResult(
             text=message.content or "",
             reasoning=str(reasoning) if reasoning else None,
             finish_reason=choice.finish_reason,
-            usage=Usage(
-                prompt_tokens=usage.prompt_tokens,
-                completion_tokens=usage.completion_tokens,
-                total_tokens=usage.total_tokens,
-            )
-            if usage is not None
-            else Usage(reported=False),
+            usage=usage_from(getattr(completion, "usage", None)),
             latency_s=latency,
             model=completion.model or model,
             provider=self.name,
@@ -204,6 +207,63 @@ class OpenAICompatibleProvider(Provider):
             detail=redact(error.message, self._secrets),
         )
         return error
+
+
+RECEIVED_AT = "legal_training.received_at"
+
+
+async def _stamp_received(response: httpx.Response) -> None:
+    """Note when the answer's headers arrived, before the body is parsed or anything else of
+    ours runs: the budget dates the call's admission from it."""
+    response.extensions[RECEIVED_AT] = time.time()
+
+
+def server_time(completion: Any, headers: Mapping[str, str]) -> float | None:
+    """Seconds the provider reports having spent on the call, from whichever field it uses."""
+    candidates: list[object] = []
+    usage = getattr(completion, "usage", None)
+    if usage is not None:
+        candidates.append((getattr(usage, "model_extra", None) or {}).get("total_time"))
+    time_info = (getattr(completion, "model_extra", None) or {}).get("time_info")
+    if isinstance(time_info, Mapping):
+        candidates.append(time_info.get("total_time"))
+    for value in candidates:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+            return float(value)
+    millis = headers.get("openai-processing-ms")
+    if millis is not None:
+        try:
+            return max(0.0, float(millis) / 1000.0)
+        except ValueError:
+            return None
+    return None
+
+
+def usage_from(raw: object) -> Usage:
+    """Usage as reported, tolerating the malformed shapes seen in the wild: a missing
+    ``total_tokens`` is the sum of the parts, a missing part is derived from the total, and no
+    usage at all is ``reported=False`` (the budget then keeps what it reserved). A paid answer is
+    never discarded over its accounting."""
+    if raw is None:
+        return Usage(reported=False)
+    prompt = _count(getattr(raw, "prompt_tokens", None))
+    completion = _count(getattr(raw, "completion_tokens", None))
+    total = _count(getattr(raw, "total_tokens", None))
+    if prompt is None and completion is None and total is None:
+        return Usage(reported=False)
+    if total is None:
+        total = (prompt or 0) + (completion or 0)
+    if completion is None:
+        completion = max(0, total - (prompt or 0))
+    if prompt is None:
+        prompt = max(0, total - completion)
+    return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=total)
+
+
+def _count(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return max(0, int(value))
 
 
 def to_response_format(value: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,8 +9,13 @@ OpenAI-compatible endpoints (``LEGAL_TRAINING_PROVIDERS_FILE``)::
         base_url: https://api.together.xyz/v1
         api_key_env: TOGETHER_API_KEY     # omit for a keyless endpoint
         models: [meta-llama/Llama-3.3-70B-Instruct-Turbo]   # or {id, context_window, ...}
-        rpm: 60
+        rpm: 60                            # caps: never paced above these
         tpm: 100000
+        limits_kind: sliding               # how it counts: sliding (default) or bucket
+        token_charging: usage              # usage (default) or admission (prompt + max_tokens)
+
+Catalog RPM/TPM are defaults that the limits a provider reports in its headers replace; an
+explicit ``<PROVIDER>_RPM/_TPM`` or a providers-file ``rpm``/``tpm`` is a cap the user chose.
 
 Built-ins and file providers register the same way. A provider is enabled when its key is set;
 a local Ollama (base URL on localhost) and file providers declared without ``api_key_env`` need
@@ -38,7 +43,17 @@ from pydantic import SecretStr
 
 from legal_training.errors import DomainError
 from legal_training.providers.base import Provider
-from legal_training.providers.budgets import RateBudget, limits_from, with_headroom
+from legal_training.providers.budgets import (
+    LIMIT_KINDS,
+    TOKEN_CHARGING,
+    LimitKind,
+    LimitView,
+    RateBudget,
+    TokenCharging,
+    limits_from,
+)
+from legal_training.providers.estimates import UsageEstimator
+from legal_training.providers.health import ProviderHealth
 from legal_training.providers.openai_compat import (
     DEFAULT_TIMEOUT_S,
     PROVIDER_CLASSES,
@@ -94,6 +109,11 @@ class ProviderSpec:
     is_simulator: bool = False
     label: str | None = None
     keyless: bool = False
+    #: Limits the user set (``<PROVIDER>_RPM/_TPM`` or the providers file): caps.
+    rpm_cap: int | None = None
+    tpm_cap: int | None = None
+    limits_kind: LimitKind = "sliding"
+    token_charging: TokenCharging = "usage"
 
     @property
     def fallback_models(self) -> tuple[ModelSpec, ...]:
@@ -169,8 +189,24 @@ def _provider_spec(raw: Mapping[str, Any], *, base_url: str, **overrides: Any) -
         default_temperature=raw.get("default_temperature"),
         default_top_p=raw.get("default_top_p"),
         label=raw.get("label"),
+        limits_kind=_choice(raw, "limits_kind", LIMIT_KINDS, "sliding"),
+        token_charging=_choice(
+            raw,
+            "token_charging",
+            TOKEN_CHARGING,
+            "admission" if raw.get("flavour") == "cerebras" else "usage",
+        ),
     )
     return replace(spec, **overrides)
+
+
+def _choice(raw: Mapping[str, Any], name: str, valid: Sequence[str], default: str) -> Any:
+    value = raw.get(name) or default
+    if value not in valid:
+        raise RegistryError(
+            f"provider {raw.get('id')!r}: {name} {value!r} is not valid; valid: {', '.join(valid)}"
+        )
+    return value
 
 
 def _load_catalog_data() -> dict[str, Any]:
@@ -188,14 +224,19 @@ def builtin_specs(settings: Settings) -> list[ProviderSpec]:
         suffix = raw.get("base_url_suffix")
         if suffix and not base_url.endswith(suffix):
             base_url += suffix
-        rpm = getattr(settings, f"{provider_id}_rpm", None) or raw.get("rpm")
-        tpm = getattr(settings, f"{provider_id}_tpm", None) or raw.get("tpm")
+        rpm_cap = getattr(settings, f"{provider_id}_rpm", None)
+        tpm_cap = getattr(settings, f"{provider_id}_tpm", None)
+        kind = getattr(settings, f"{provider_id}_limits_kind", None)
+        if kind:
+            raw = {**raw, "limits_kind": kind}
         specs.append(
             _provider_spec(
                 raw,
                 base_url=base_url,
-                rpm=rpm,
-                tpm=tpm,
+                rpm=rpm_cap or raw.get("rpm"),
+                tpm=tpm_cap or raw.get("tpm"),
+                rpm_cap=rpm_cap,
+                tpm_cap=tpm_cap,
                 keyless=raw.get("flavour") == "ollama" and is_loopback_url(base_url),
             )
         )
@@ -225,14 +266,13 @@ def load_providers_file(path: Path) -> list[ProviderSpec]:
         raw = {**entry, "id": str(entry["name"]), "name": entry.get("display_name")}
         base_url = str(entry["base_url"]).rstrip("/")
         _reject_credentials_in_url(base_url, str(entry["name"]))
-        specs.append(
-            _provider_spec(
-                raw,
-                base_url=base_url,
-                flavour=str(entry.get("flavour") or "openai"),
-                keyless=not entry.get("api_key_env"),
-            )
+        spec = _provider_spec(
+            raw,
+            base_url=base_url,
+            flavour=str(entry.get("flavour") or "openai"),
+            keyless=not entry.get("api_key_env"),
         )
+        specs.append(replace(spec, rpm_cap=spec.rpm, tpm_cap=spec.tpm))
     return specs
 
 
@@ -261,8 +301,17 @@ class ProviderRegistry:
     clients: dict[str, Provider]
     budget: RateBudget
     order: list[str]
+    #: Circuits and cooldowns, and learned completion lengths, in the budget's store.
+    health: ProviderHealth = field(default=None)  # type: ignore[assignment]
+    estimator: UsageEstimator = field(default=None)  # type: ignore[assignment]
     _live_models: dict[str, tuple[ModelSpec, ...]] = field(default_factory=dict)
     _live_refreshed_at: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.health is None:
+            self.health = ProviderHealth(self.budget.store)
+        if self.estimator is None:
+            self.estimator = UsageEstimator(self.budget.store)
 
     @property
     def default_provider(self) -> str | None:
@@ -287,6 +336,12 @@ class ProviderRegistry:
             env = self.specs[provider].api_key_env
             hint = f": set {env}" if env else ""
             raise RegistryError(f"provider {provider!r} is not enabled{hint}") from None
+
+    def limit_views(self, provider: str, model: str | None = None) -> list[LimitView]:
+        """The quota windows of ``provider`` (its default model unless given): catalog
+        default, the user's cap, what the provider reported, and what we pace at."""
+        spec = self.spec(provider)
+        return self.budget.describe(provider, model or spec.default_model)
 
     def enabled_specs(self) -> list[ProviderSpec]:
         return [self.specs[name] for name in self.order]
@@ -400,11 +455,7 @@ def build_registry(
                 )
             transport = simulator_transport(spec)
         clients[spec.id] = _make_client(spec, key, transport=transport, timeout_s=timeout_s)
-        budget.configure(
-            spec.id,
-            limits_from(rpm=with_headroom(spec.rpm), tpm=with_headroom(spec.tpm)),
-            per_model=spec.limits_per_model,
-        )
+        configure_budget(budget, spec)
 
     known = [spec.id for spec in specs]
     wanted = list(order) if order else known
@@ -420,6 +471,22 @@ def build_registry(
     )
     logger.info("provider_registry_built", enabled=enabled_order, known=known)
     return registry
+
+
+def configure_budget(budget: RateBudget, spec: ProviderSpec) -> None:
+    """Give ``spec``'s limits to the budget: catalog values as defaults, the user's as caps,
+    paced a little under each (:func:`~legal_training.providers.budgets.with_headroom`)."""
+    catalog_rpm = None if spec.rpm_cap is not None and spec.rpm == spec.rpm_cap else spec.rpm
+    catalog_tpm = None if spec.tpm_cap is not None and spec.tpm == spec.tpm_cap else spec.tpm
+    budget.configure(
+        spec.id,
+        limits_from(rpm=catalog_rpm, tpm=catalog_tpm, kind=spec.limits_kind),
+        caps=limits_from(rpm=spec.rpm_cap, tpm=spec.tpm_cap, kind=spec.limits_kind),
+        per_model=spec.limits_per_model,
+        kind=spec.limits_kind,
+        charging=spec.token_charging,
+        headroom=True,
+    )
 
 
 def _make_client(

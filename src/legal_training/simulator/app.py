@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import math
 import time
 import uuid
@@ -30,6 +31,7 @@ from legal_training.simulator.content import (
     malform,
     parse_spec,
     render_content,
+    reshape_fields,
     thinking_text,
     write_sample,
 )
@@ -39,6 +41,25 @@ from legal_training.simulator.state import SimulatorState
 MESSAGE_OVERHEAD_TOKENS = 4
 PROMPT_TOKENS_PER_SECOND = 20_000.0
 HOLD_POLL_SECONDS = 0.05
+
+
+class _DroppedConnection(Response):
+    """A connection lost mid-answer: the status line and headers go out, the body never does.
+    The server closes the connection, so the client sees a reset, not an HTTP error (what a
+    proxy or a server recycling pooled keep-alive connections does)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=200)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")],
+            }
+        )
+        # Returning without the body makes the server drop the connection.
 
 
 class _Reply(Exception):
@@ -58,6 +79,7 @@ class _Call:
     prompt_text: str
     prompt_tokens: int
     max_tokens: int | None
+    admitted_at: float = 0.0
 
 
 class SimulatorApp:
@@ -168,7 +190,7 @@ class SimulatorApp:
             forced = Refusal("requests", window, self.config.rpm or 1, self.config.rpm or 1, 1, 1.0)
             self.state.count_fault("rate_limit" if window == "minute" else "session_limit")
             raise self._error(F.rate_limit_error(flavour, model, forced), model, native=call.native)
-        if flavour == "cerebras":
+        if self.config.charging == "admission":
             estimate = call.max_tokens if call.max_tokens is not None else 0
             reserve = need = call.prompt_tokens + estimate
         else:
@@ -182,6 +204,7 @@ class SimulatorApp:
             raise self._error(
                 F.rate_limit_error(flavour, model, refusal), model, native=call.native
             )
+        call.admitted_at = time.time()
 
     async def _complete(self, call: _Call) -> Response:
         flavour, model, state = self.config.flavour, call.model, self.state
@@ -200,6 +223,12 @@ class SimulatorApp:
                     err = F.json_validate_error(flavour, '{"question": ')
                 raise self._error(err, model, native=call.native)
         transport = F.pick_transport_fault(state.rng, self.config, call.forced)
+        if transport is None and state.in_5xx_burst():
+            transport = "5xx"
+        if transport == "drop":
+            state.count_fault("drop")
+            state.count_status(0)
+            raise _Reply(_DroppedConnection())
         if transport == "5xx":
             state.count_fault("5xx")
             raise self._error(F.server_error(flavour), model, native=call.native)
@@ -209,10 +238,12 @@ class SimulatorApp:
             info = F.ErrorInfo(504, "upstream request timed out", "server_error", "timeout")
             raise self._error(info, model, native=call.native)
         quality = F.pick_quality_faults(state.rng, self.config, call.forced)
+        if model in self.config.wrong_jurisdiction_models:
+            quality = quality | {"wrong_jurisdiction"}
         for name in sorted(quality):
             state.count_fault(name)
         sample, spec_topic = self._sample(call, quality)
-        content = render_content(state.rng, sample, quality)
+        content = render_content(state.rng, reshape_fields(sample, quality), quality)
         finish_reason = "stop"
         if transport == "malformed":
             state.count_fault("malformed")
@@ -230,8 +261,8 @@ class SimulatorApp:
         if self.config.tokens_per_second:
             completion_time = completion_tokens / self.config.tokens_per_second
             await asyncio.sleep(completion_time)
-        if flavour != "cerebras" or call.max_tokens is None:
-            # Cerebras already reserved the completion at admission when max tokens were given.
+        if self.config.charging != "admission" or call.max_tokens is None:
+            # Admission charging already reserved the completion when max tokens were given.
             state.limiter.charge(model, completion_tokens)
         reasoning = thinking_text(sample) if "reasoning_field" in quality else None
         timing = {
@@ -248,7 +279,10 @@ class SimulatorApp:
                 "difficulty": sample.get("difficulty"),
                 "sample_type": sample.get("sample_type"),
                 "finish_reason": finish_reason,
+                "prompt_tokens": call.prompt_tokens,
                 "completion_tokens": completion_tokens,
+                "admitted_at": call.admitted_at,
+                "finished_at": time.time(),
                 "faults": sorted(quality | ({transport} if transport else set())),
             },
             call.prompt_tokens,
@@ -262,6 +296,9 @@ class SimulatorApp:
             body = self._openai_body(
                 model, content, reasoning, finish_reason, call, completion_tokens, timing
             )
+            if "partial_usage" in quality:
+                # Seen in the wild: usage without its total (or without the parts).
+                body["usage"].pop("total_tokens", None)
         return self._respond(200, body, model)
 
     def _sample(self, call: _Call, quality: frozenset[str]) -> tuple[dict[str, Any], str]:
@@ -430,9 +467,20 @@ def _ollama_body(
     }
 
 
+class _QuietDrops(logging.Filter):
+    """A dropped connection is the fault we mean to simulate; uvicorn logs each one as an error,
+    which would bury real errors under hundreds of expected ones."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "returned without completing response" not in record.getMessage()
+
+
 def create_simulator_app(config: SimulatorConfig) -> Starlette:
     """A fresh app with its own state; ``app.state.simulator`` exposes it to the runner."""
     sim = SimulatorApp(config)
+    server_log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _QuietDrops) for f in server_log.filters):
+        server_log.addFilter(_QuietDrops())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

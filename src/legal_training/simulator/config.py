@@ -51,11 +51,18 @@ QUALITY_FAULTS: tuple[str, ...] = (
     "fabricated",
     "misattributed",
     "unindexed",
+    "omit_fields",
+    "misspell_fields",
+    "partial_usage",
 )
 """Faults that still answer 200 but with content our extractor or quality gate must handle."""
 
-TRANSPORT_FAULTS: tuple[str, ...] = ("5xx", "timeout", "malformed", "truncate")
+TRANSPORT_FAULTS: tuple[str, ...] = ("drop", "5xx", "timeout", "malformed", "truncate")
 """Faults drawn at random from the ``fault_*`` rates, in this order of precedence."""
+
+Window = Literal["bucket", "sliding", "fixed"]
+WINDOWS: tuple[Window, ...] = ("bucket", "sliding", "fixed")
+TokenCharging = Literal["usage", "admission"]
 
 FORCED_ERRORS: tuple[str, ...] = (
     "rate_limit",
@@ -81,9 +88,22 @@ class SimulatorConfig:
     rpm: int | None = 600
     tpm: int | None = 600_000
     rpd: int | None = None
+    #: How limits are counted: a continuously refilling ``bucket`` (as Groq and Cerebras
+    #: document), a ``sliding`` window (at most the limit in any 60 s), or ``fixed`` windows
+    #: that reset on the minute. Accounts in the wild use all three.
+    window: Window = "bucket"
+    #: Token charging: ``admission`` holds prompt + max tokens up front (Cerebras), ``usage``
+    #: charges the prompt at admission and the completion when generated. None: the flavour's.
+    token_charging: TokenCharging | None = None
+    #: Models whose every answer cites another jurisdiction's authorities.
+    wrong_jurisdiction_models: tuple[str, ...] = ()
+    #: Share of requests that start a burst of ``burst_length`` consecutive 5xx answers.
+    fault_5xx_burst: float = 0.0
+    burst_length: int = 8
     latency_min: float = 0.0
     latency_max: float = 0.0
     tokens_per_second: float | None = None
+    fault_drop: float = 0.0
     fault_5xx: float = 0.0
     fault_timeout: float = 0.0
     fault_malformed: float = 0.0
@@ -99,6 +119,9 @@ class SimulatorConfig:
     fabricated_rate: float = 0.0
     misattributed_rate: float = 0.0
     unindexed_rate: float = 0.0
+    omit_fields_rate: float = 0.0
+    misspell_fields_rate: float = 0.0
+    partial_usage_rate: float = 0.0
     api_key: str | None = field(default=None, repr=False)
     models: tuple[str, ...] = ()
     seed: int | None = None
@@ -110,6 +133,12 @@ class SimulatorConfig:
             raise ValueError(f"unknown flavour {self.flavour!r}; valid: {', '.join(FLAVOURS)}")
         if self.latency_min < 0 or self.latency_max < self.latency_min:
             raise ValueError("latency must satisfy 0 <= latency_min <= latency_max")
+        if self.window not in WINDOWS:
+            raise ValueError(f"unknown window {self.window!r}; valid: {', '.join(WINDOWS)}")
+        if self.token_charging not in (None, "usage", "admission"):
+            raise ValueError("token_charging must be usage, admission or None")
+        if not 0.0 <= self.fault_5xx_burst <= 1.0 or self.burst_length < 1:
+            raise ValueError("fault_5xx_burst must be within [0, 1] and burst_length >= 1")
         for name in (*self._transport_rate_names(), *self._quality_rate_names()):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
@@ -124,6 +153,12 @@ class SimulatorConfig:
     @property
     def model_list(self) -> tuple[str, ...]:
         return self.models or DEFAULT_MODELS[self.flavour]
+
+    @property
+    def charging(self) -> TokenCharging:
+        if self.token_charging is not None:
+            return self.token_charging
+        return "admission" if self.flavour == "cerebras" else "usage"
 
     @staticmethod
     def _transport_rate_names() -> tuple[str, ...]:

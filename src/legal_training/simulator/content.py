@@ -354,6 +354,28 @@ def thinking_text(sample: dict[str, Any]) -> str:
     return THINKING.format(**{k: sample.get(k, "") for k in ("difficulty", "sample_type", "topic")})
 
 
+#: Spellings models use instead of ours (and the extractor must map back).
+MISSPELT_KEYS = {
+    "question": "Question",
+    "case_citation": "case_citations",
+    "reasoning": "reasoning_steps",
+}
+#: What a model that does not echo the request leaves out.
+OMITTED_KEYS = ("id", "topic", "difficulty", "sample_type")
+
+
+def reshape_fields(sample: dict[str, Any], faults: frozenset[str]) -> dict[str, Any]:
+    """The sample's keys as the model writes them: some leave out what they were told (topic,
+    difficulty, type), some misspell the keys."""
+    shaped = dict(sample)
+    if "omit_fields" in faults:
+        for key in OMITTED_KEYS:
+            shaped.pop(key, None)
+    if "misspell_fields" in faults:
+        shaped = {MISSPELT_KEYS.get(key, key): value for key, value in shaped.items()}
+    return shaped
+
+
 def render_content(rng: random.Random, sample: dict[str, Any], faults: frozenset[str]) -> str:
     """The message content: JSON, optionally fenced, wrapped in prose or preceded by <think>."""
     body = json.dumps(sample, ensure_ascii=False, indent=2)

@@ -1,4 +1,8 @@
-"""Rate limits with the real providers' semantics: continuously refilling token buckets.
+"""Rate limits with the real providers' semantics: buckets, sliding windows or fixed windows.
+
+``SimulatorConfig.window`` picks how each limit is counted: the documented continuous bucket
+(below), a sliding window (at most the limit in any 60 s) or a fixed window that resets on the
+minute; the field reports of provider-facts.md show all three in the wild.
 
 Groq and Cerebras document their limits as token buckets that refill continuously (a bucket of
 ``limit`` units refilled at ``limit / window`` per second), not fixed windows that reset on the
@@ -23,9 +27,10 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from legal_training.simulator.config import SimulatorConfig
 
@@ -36,6 +41,20 @@ UNLIMITED_REPORT = 1_000_000_000
 """What headers report for a limit configured as ``None`` (providers always send a number)."""
 
 _WINDOW_SECONDS: dict[LimitWindow, float] = {"minute": 60.0, "day": 86_400.0}
+
+
+class Counter(Protocol):
+    """What every way of counting a limit offers (bucket, sliding window, fixed window)."""
+
+    capacity: float
+
+    def level(self, now: float) -> float: ...
+
+    def wait_for(self, amount: float, now: float) -> float: ...
+
+    def take(self, amount: float, now: float) -> None: ...
+
+    def time_to_full(self, now: float) -> float: ...
 
 
 class TokenBucket:
@@ -65,6 +84,88 @@ class TokenBucket:
 
     def time_to_full(self, now: float) -> float:
         return (self.capacity - self.level(now)) / self.rate
+
+
+class SlidingWindow:
+    """At most ``capacity`` units in any ``window_seconds``: what is used comes back only when
+    it leaves the window, all at once, not a little every second. A client that spends a full
+    window and then paces at ``capacity / window`` per second is refused until it clears."""
+
+    def __init__(self, capacity: float, window_seconds: float, now: float) -> None:
+        self.capacity = float(capacity)
+        self.window = window_seconds
+        self._entries: deque[tuple[float, float]] = deque()
+
+    def _expire(self, now: float) -> None:
+        while self._entries and self._entries[0][0] <= now - self.window:
+            self._entries.popleft()
+
+    def level(self, now: float) -> float:
+        self._expire(now)
+        return self.capacity - sum(amount for _, amount in self._entries)
+
+    def wait_for(self, amount: float, now: float) -> float:
+        if amount > self.capacity:
+            return math.inf
+        used = self.capacity - self.level(now)
+        if used + amount <= self.capacity:
+            return 0.0
+        for at, spent in self._entries:
+            used -= spent
+            if used + amount <= self.capacity:
+                return max(0.0, at + self.window - now)
+        return 0.0
+
+    def take(self, amount: float, now: float) -> None:
+        self._expire(now)
+        self._entries.append((now, amount))
+
+    def time_to_full(self, now: float) -> float:
+        self._expire(now)
+        return max(0.0, self._entries[-1][0] + self.window - now) if self._entries else 0.0
+
+
+class FixedWindow:
+    """A counter that resets at every multiple of ``window_seconds``: a client may spend a
+    full window at the end of one and again at the start of the next."""
+
+    def __init__(self, capacity: float, window_seconds: float, now: float) -> None:
+        self.capacity = float(capacity)
+        self.window = window_seconds
+        self._start = math.floor(now / window_seconds) * window_seconds
+        self._used = 0.0
+
+    def _roll(self, now: float) -> None:
+        start = math.floor(now / self.window) * self.window
+        if start > self._start:
+            self._start, self._used = start, 0.0
+
+    def level(self, now: float) -> float:
+        self._roll(now)
+        return self.capacity - self._used
+
+    def wait_for(self, amount: float, now: float) -> float:
+        if amount > self.capacity:
+            return math.inf
+        if self.level(now) >= amount:
+            return 0.0
+        return self._start + self.window - now
+
+    def take(self, amount: float, now: float) -> None:
+        self._roll(now)
+        self._used += amount
+
+    def time_to_full(self, now: float) -> float:
+        return 0.0 if self.level(now) >= self.capacity else self._start + self.window - now
+
+
+def make_counter(kind: str, capacity: float, window_seconds: float, now: float) -> Counter:
+    """The counter for a simulator's ``window`` setting."""
+    if kind == "sliding":
+        return SlidingWindow(capacity, window_seconds, now)
+    if kind == "fixed":
+        return FixedWindow(capacity, window_seconds, now)
+    return TokenBucket(capacity, window_seconds, now)
 
 
 @dataclass(frozen=True)
@@ -103,13 +204,18 @@ class LimitSnapshot:
 
 class _ModelBuckets:
     def __init__(self, config: SimulatorConfig, now: float) -> None:
+        kind = config.window
         self.requests_minute = (
-            TokenBucket(config.rpm, 60.0, now) if config.rpm is not None else None
+            make_counter(kind, config.rpm, 60.0, now) if config.rpm is not None else None
         )
         day_capacity = config.rpd if config.rpd is not None else (config.rpm or 0) * 1440
-        self.requests_day = TokenBucket(day_capacity, 86_400.0, now) if day_capacity > 0 else None
+        self.requests_day: Counter | None = (
+            TokenBucket(day_capacity, 86_400.0, now) if day_capacity > 0 else None
+        )
         self.day_enforced = config.rpd is not None
-        self.tokens_minute = TokenBucket(config.tpm, 60.0, now) if config.tpm is not None else None
+        self.tokens_minute = (
+            make_counter(kind, config.tpm, 60.0, now) if config.tpm is not None else None
+        )
 
 
 class RateLimiter:
@@ -139,7 +245,7 @@ class RateLimiter:
         with self._lock:
             now = self._clock()
             b = self._buckets(model, now)
-            checks: list[tuple[TokenBucket | None, float, LimitKind, LimitWindow]] = [
+            checks: list[tuple[Counter | None, float, LimitKind, LimitWindow]] = [
                 (b.requests_day if b.day_enforced else None, 1, "requests", "day"),
                 (b.requests_minute, 1, "requests", "minute"),
                 (b.tokens_minute, need_tokens, "tokens", "minute"),
@@ -199,7 +305,7 @@ class RateLimiter:
             self._models.clear()
 
 
-def _report(bucket: TokenBucket | None, now: float) -> tuple[int, int, float]:
+def _report(bucket: Counter | None, now: float) -> tuple[int, int, float]:
     if bucket is None:
         return UNLIMITED_REPORT, UNLIMITED_REPORT, 0.0
     level = bucket.level(now)

@@ -36,6 +36,7 @@ class SimulatorState:
         self._completions: list[dict[str, Any]] = []
         self._successes = 0
         self._last_by_topic: dict[str, dict[str, Any]] = {}
+        self._burst_left = 0
 
     # -- counters -----------------------------------------------------------------------------
     def count_request(self) -> None:
@@ -45,6 +46,20 @@ class SimulatorState:
     def count_status(self, status: int) -> None:
         with self._lock:
             self._by_status[status] += 1
+
+    def in_5xx_burst(self) -> bool:
+        """Whether this request falls in a burst of 5xx answers (starting one by chance)."""
+        with self._lock:
+            if self._burst_left > 0:
+                self._burst_left -= 1
+                self._faults["5xx_burst"] += 1
+                return True
+            rate = self.config.fault_5xx_burst
+            if rate > 0 and self.rng.random() < rate:
+                self._burst_left = self.config.burst_length - 1
+                self._faults["5xx_burst"] += 1
+                return True
+            return False
 
     def count_fault(self, name: str) -> None:
         with self._lock:
@@ -95,6 +110,7 @@ class SimulatorState:
             self._tokens.clear()
             self._completions.clear()
             self._last_by_topic.clear()
+            self._burst_left = 0
         self.limiter.reset()
 
     def count_tokens(self, text: str) -> int:

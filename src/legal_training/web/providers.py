@@ -37,9 +37,9 @@ async def _provider(
     rows = []
     for model in models:
         learned = [
-            _limit_text(limit)
-            for limit in registry.budget.limits(spec.id, model.id)
-            if (limit.scope, limit.window) not in _CONFIGURED
+            {"scope": view.scope, "window": view.window, "amount": view.learned}
+            for view in registry.budget.describe(spec.id, model.id)
+            if view.learned is not None and (view.scope, view.window) not in _CONFIGURED
         ]
         cooling = failover.cooldowns.remaining(spec.id, model.id) if failover else 0.0
         until = await registry.budget.exhausted_until(spec.id, model.id) if enabled else None

@@ -13,11 +13,13 @@ from fastapi import APIRouter, Query
 from legal_training.api.deps import ProviderRegistryDep
 from legal_training.api.errors import BadRequest
 from legal_training.api.schemas.providers import (
+    LimitPublic,
     ModelPublic,
     ModelsPublic,
     ProviderPublic,
     ProvidersPublic,
 )
+from legal_training.providers.budgets import LimitView
 from legal_training.providers.registry import LIVE_LISTING_TIMEOUT_S, ModelSpec, ProviderSpec
 
 router = APIRouter(prefix="/api", tags=["providers"])
@@ -26,7 +28,9 @@ router = APIRouter(prefix="/api", tags=["providers"])
 MODELS_LIVE_TIMEOUT_S = min(LIVE_LISTING_TIMEOUT_S, 3.0)
 
 
-def _provider_public(spec: ProviderSpec, *, enabled: bool) -> ProviderPublic:
+def _provider_public(
+    spec: ProviderSpec, *, enabled: bool, limits: list[LimitView]
+) -> ProviderPublic:
     return ProviderPublic(
         id=spec.id,
         name=spec.name,
@@ -37,6 +41,20 @@ def _provider_public(spec: ProviderSpec, *, enabled: bool) -> ProviderPublic:
         tokens_per_minute=spec.tpm,
         is_simulator=spec.is_simulator,
         label=spec.label,
+        limits_kind=spec.limits_kind,
+        token_charging=spec.token_charging,
+        limits=[
+            LimitPublic(
+                scope=view.scope,
+                window=view.window,
+                catalog=view.default,
+                configured=view.configured,
+                learned=view.learned,
+                effective=view.effective,
+                source=view.source,
+            )
+            for view in limits
+        ],
     )
 
 
@@ -58,7 +76,11 @@ async def list_providers(registry: ProviderRegistryDep) -> ProvidersPublic:
     """Every known provider, enabled or not (enabled = its key is set, or it needs none)."""
     return ProvidersPublic(
         providers=[
-            _provider_public(spec, enabled=registry.is_enabled(spec.id))
+            _provider_public(
+                spec,
+                enabled=registry.is_enabled(spec.id),
+                limits=registry.limit_views(spec.id) if registry.is_enabled(spec.id) else [],
+            )
             for spec in registry.specs.values()
         ],
         default_provider=registry.default_provider,

@@ -72,6 +72,10 @@ class BatchStatusPublic(Envelope):
     rejected_by_reason: dict[str, int]
     tokens_used: int
     progress: float
+    stop_reason: str | None = None
+    stop_reasons: list[str] = Field(
+        default_factory=list, description="Why a failed batch ended, one item per cause."
+    )
 
 
 class BatchResumed(BatchStatusPublic):
@@ -92,6 +96,10 @@ class BatchHistoryEntry(Envelope):
     samples_rejected: int
     started_at: str
     completed_at: str | None
+    stop_reason: str | None = None
+    stop_reasons: list[str] = Field(
+        default_factory=list, description="Why a failed batch ended, one item per cause."
+    )
 
 
 class BatchHistory(Envelope):

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class LimitPublic(BaseModel):
+    """One quota window: the catalog's default, the user's cap, what the provider reported in
+    its headers, and what the budget paces at (``source`` says which of them decided)."""
+
+    scope: Literal["requests", "tokens"]
+    window: Literal["minute", "hour", "day"]
+    catalog: int | None
+    configured: int | None
+    learned: int | None
+    effective: int
+    source: Literal["catalog", "configured", "learned"]
 
 
 class ProviderPublic(BaseModel):
@@ -15,6 +30,11 @@ class ProviderPublic(BaseModel):
     tokens_per_minute: int | None
     is_simulator: bool
     label: str | None
+    limits_kind: Literal["sliding", "bucket"] = "sliding"
+    token_charging: Literal["usage", "admission"] = "usage"
+    limits: list[LimitPublic] = Field(
+        default_factory=list, description="Per quota window, for the default model."
+    )
 
 
 class ProvidersPublic(BaseModel):
