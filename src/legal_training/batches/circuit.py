@@ -1,9 +1,8 @@
 """Per-topic circuit breakers: stop spending quota on a topic that keeps failing.
 
-The seed's breaker, kept (original-system.md §2.3): 3 failures since the last success open a
-topic's circuit for 300 s; the next check after that moves it to half-open; 2 successes in
-half-open close it, any failure there re-opens it. Unlike the original it is a plain object with
-an injectable clock (tests drive time; nothing sleeps), owned by one batch run.
+3 failures since the last success open a topic's circuit for 300 s; the next check after that
+moves it to half-open; 2 successes in half-open close it, any failure there re-opens it. It is a
+plain object with an injectable clock (tests drive time; nothing sleeps), owned by one batch run.
 """
 
 from __future__ import annotations
@@ -107,7 +106,7 @@ class CircuitBreakers:
         return min(waits) if waits else None
 
     def summary(self) -> dict[str, list[dict[str, Any]]]:
-        """The original's ``circuit_breaker_summary`` shape, JSON-serialisable."""
+        """The ``circuit_breaker_summary`` shape of batch status, JSON-serialisable."""
         now = self._clock()
         summary: dict[str, list[dict[str, Any]]] = {
             "open_circuits": [],

@@ -7,7 +7,7 @@ each worker owns one *slot* of the batch at a time and attempts it through
 router, pacing in the shared :class:`~legal_training.providers.budgets.RateBudget`, which makes
 callers wait; nothing here sleeps to pace).
 
-Correctness rules, each fixing a bug of the original (original-system.md §4, §7.6):
+Correctness rules:
 
 * **Never more than count.** A worker only runs while it holds an unfilled slot, so at most
   ``count - accepted`` requests are in flight; and the save transaction locks the batch row,
@@ -125,7 +125,7 @@ class _RunHalted(Exception):
 
 
 def new_batch_id(now: float | None = None) -> str:
-    """``batch_<unix seconds>_<8 hex>``, the original's format."""
+    """``batch_<unix seconds>_<8 hex>``: sortable by start time, unique across processes."""
     return f"batch_{int(now if now is not None else time.time())}_{uuid.uuid4().hex[:8]}"
 
 
@@ -403,7 +403,7 @@ class BatchEngine:
 
     def stuck(self, *, minutes: float) -> list[dict[str, Any]]:
         """Running batches with no accepted sample for ``minutes``. Read-only: it reports, it
-        never stops anything (the original's GET auto-stopped every batch older than 30 min)."""
+        never stops anything: a long batch is not a stuck one."""
         now = utcnow()
         threshold = now - timedelta(minutes=minutes)
         report: list[dict[str, Any]] = []

@@ -1,8 +1,8 @@
 """Typed batch events and the bus that carries them to SSE clients.
 
-Why a bus with a replay log: the original pushed the whole, ever-growing batch state to
-unbounded per-client queues with no event ids, so a reconnecting browser lost whatever happened
-in between (original-system.md §4.6). Here every event is a small dataclass, gets a
+Why a bus with a replay log: pushing the whole, ever-growing batch state to unbounded per-client
+queues without event ids makes a reconnecting browser lose whatever happened in between. Here
+every event is a small dataclass, gets a
 monotonically increasing id when published, and is kept in a bounded log per batch and a global
 one, so a client reconnecting with ``Last-Event-ID`` is replayed exactly what it missed.
 

@@ -1,9 +1,9 @@
 """A batch request, validated up front against the catalog and the provider registry.
 
-The original validated almost nothing at start (an unknown sample type burned through every
-model; a misspelt topic silently meant "all topics"; original-system.md §7.6 item 15). Here every
-field is checked before a batch exists, and the error names the field and the valid values.
-``target_count`` (the original's absolute dataset size) is converted into ``count`` ONCE, here.
+Every field is checked before a batch exists, and the error names the field and the valid
+values: an unknown sample type would otherwise burn through every model, and a misspelt topic
+would silently mean "all topics". ``target_count`` (an absolute dataset size, accepted for older
+clients) is converted into ``count`` ONCE, here.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """What can go wrong when calling a provider, and what to do next.
 
-The original filed errors by searching the lower-cased message for words such as "model" or "429",
-so most failures landed in the wrong bucket (original-system.md §3.1). Here every failure is
-translated ONCE, at the SDK boundary (:func:`map_sdk_error`), from the SDK exception type, the HTTP
+Searching an error message for words such as "model" or "429" files most failures in the wrong
+bucket, so every failure is translated ONCE, at the SDK boundary (:func:`map_sdk_error`), from the SDK exception type, the HTTP
 status and the provider's own error code, into one class of this tree::
 
     ProviderError                  (action)
@@ -344,7 +343,7 @@ def map_sdk_error(
 
     The decision uses, in order: the exception type (timeout, connection), the HTTP status, and the
     provider's error ``code``/``type`` parsed from the body. Callers raise the result ``from`` the
-    original only when the original's text holds no secret (see :func:`raise_mapped`).
+    SDK's exception only when its text holds no secret (see :func:`raise_mapped`).
     """
     if isinstance(exc, ProviderError):
         return exc

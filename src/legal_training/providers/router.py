@@ -637,7 +637,7 @@ def _charged_tokens(exc: ProviderError) -> int | None:
 
 def _adapt(request: ChatRequest, candidate: _Candidate, model: ModelSpec | None) -> ChatRequest:
     """Fill the provider's sampling defaults and downgrade a JSON schema to JSON mode for models
-    that cannot enforce one (the original sent schemas only to Cerebras non-thinking models)."""
+    that cannot enforce one, so every model that can gets the schema."""
     spec = candidate.spec
     changes: dict[str, Any] = {"model": candidate.model}
     if request.temperature is None and spec.default_temperature is not None:
