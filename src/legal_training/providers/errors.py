@@ -1,8 +1,9 @@
 """What can go wrong when calling a provider, and what to do next.
 
 Searching an error message for words such as "model" or "429" files most failures in the wrong
-bucket, so every failure is translated ONCE, at the SDK boundary (:func:`map_sdk_error`), from the SDK exception type, the HTTP
-status and the provider's own error code, into one class of this tree::
+bucket, so every failure is translated ONCE, at the SDK boundary (:func:`map_sdk_error`), from
+the SDK exception type, the HTTP status and the provider's own error code, into one class of
+this tree::
 
     ProviderError                  (action)
     ├── AuthenticationFailed       FAIL           401, bad or missing key
