@@ -19,12 +19,14 @@ from sqlalchemy import text
 from legal_training.api.app import create_app
 from legal_training.settings import Settings
 from legal_training.storage.db import Database
+from tests.redis_server import RedisUnavailable, redis_server
 
 POSTGRES_ENV = "LEGAL_TRAINING_TEST_POSTGRES_URL"
 _ENV_TO_STRIP = (
     "LEGAL_TRAINING_API_KEY",
     "LEGAL_TRAINING_DATA_DIR",
     "DATABASE_URL",
+    "LEGAL_TRAINING_REDIS_URL",
     "GROQ_API_KEY",
     "CEREBRAS_API_KEY",
     "OLLAMA_API_KEY",
@@ -42,6 +44,17 @@ def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests see none of the developer's keys or endpoints."""
     for name in _ENV_TO_STRIP:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real Redis server on loopback for this test session (skipped, with the reason, when
+    redis-server is not installed)."""
+    try:
+        with redis_server() as url:
+            yield url
+    except RedisUnavailable as missing:
+        pytest.skip(f"Redis not available: {missing}")
 
 
 @pytest.fixture(scope="session")

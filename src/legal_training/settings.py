@@ -72,6 +72,14 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LEGAL_TRAINING_AUTO_RESUME", "auto_resume"),
         description="Resume batches left running by a crash or restart when the server starts.",
     )
+    redis_url: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LEGAL_TRAINING_REDIS_URL", "redis_url"),
+        description=(
+            "Redis URL (redis://host:port/db) where rate budgets, learned limits and circuits "
+            "are shared by every process on the same provider accounts. Unset: per process."
+        ),
+    )
     providers_file: Path | None = Field(
         default=None,
         validation_alias=AliasChoices("LEGAL_TRAINING_PROVIDERS_FILE", "providers_file"),
@@ -127,7 +135,9 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("HF_ENDPOINT", "hf_endpoint")
     )
 
-    @field_validator("api_key", "groq_api_key", "cerebras_api_key", "ollama_api_key", "hf_token")
+    @field_validator(
+        "api_key", "redis_url", "groq_api_key", "cerebras_api_key", "ollama_api_key", "hf_token"
+    )
     @classmethod
     def _blank_secret_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
         """An exported-but-empty variable means 'not configured', not 'the empty key'."""

@@ -23,6 +23,7 @@ from legal_training.api.routes import (
     catalog,
     data,
     generation,
+    metrics,
     providers,
     publishing,
     stats,
@@ -98,6 +99,7 @@ def create_app(
     install_error_handlers(app)
 
     app.include_router(system.router)  # /api/health stays open for probes
+    app.include_router(metrics.router)  # /metrics too, for scrapers (see its module)
     for router in (
         system.info_router,
         data.router,

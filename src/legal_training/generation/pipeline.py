@@ -9,14 +9,16 @@ call (retries and failover live in the provider router) → extract the JSON →
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import time
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ParamSpec
 
+from legal_training import metrics
 from legal_training.catalog import Difficulty, Jurisdiction, SampleType, Topic, get_catalog
 from legal_training.catalog.models import CatalogError
 from legal_training.generation.checks import CHECK_DUPLICATE, CheckResult
@@ -232,6 +234,25 @@ def save_sample(db: Database, sample: dict[str, Any], report: QualityReport) -> 
         return repo.get(row.id)
 
 
+P = ParamSpec("P")
+
+
+def _counted(
+    generate: Callable[P, Awaitable[GenerationOutcome]],
+) -> Callable[P, Awaitable[GenerationOutcome]]:
+    """Count every outcome on ``/metrics`` at the one place all of them pass through."""
+
+    @functools.wraps(generate)
+    async def counted(*args: P.args, **kwargs: P.kwargs) -> GenerationOutcome:
+        outcome = await generate(*args, **kwargs)
+        rejected = outcome.kind is OutcomeKind.REJECTED
+        metrics.record_sample(outcome.kind.value, outcome.reasons if rejected else ())
+        return outcome
+
+    return counted
+
+
+@_counted
 async def generate_one(
     spec: GenerationSpec,
     *,

@@ -42,6 +42,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import math
+import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -51,7 +52,7 @@ from typing import Literal
 import structlog
 
 from legal_training.providers.headers import RateLimitSnapshot
-from legal_training.providers.state import InMemoryStateStore, StateStore, update
+from legal_training.providers.state import InMemoryStateStore, StateStore, state_value, update
 
 logger = structlog.get_logger(__name__)
 
@@ -91,6 +92,7 @@ def estimate_prompt_tokens(messages: Iterable[Mapping[str, str]]) -> int:
 # --- stored states ---------------------------------------------------------------------------
 
 
+@state_value
 @dataclass(frozen=True)
 class BucketState:
     """One continuous bucket. ``level`` may be negative: units promised to waiting callers.
@@ -104,6 +106,7 @@ class BucketState:
     credited: float = 0.0
 
 
+@state_value
 @dataclass(frozen=True)
 class WindowEntry:
     """Units sent at ``at``; ``ref`` names the reservation that holds them."""
@@ -113,6 +116,7 @@ class WindowEntry:
     ref: str
 
 
+@state_value
 @dataclass(frozen=True)
 class WindowState:
     """One sliding window: what was sent recently, as of ``updated_at``."""
@@ -127,6 +131,7 @@ class WindowState:
         return self.limit - sum(e.amount for e in self.entries)
 
 
+@state_value
 @dataclass(frozen=True)
 class LearnedLimits:
     """Limits a provider reported for one scope: ``((scope, window, amount), ...)``."""
@@ -369,6 +374,9 @@ class RateBudget:
         self._providers: dict[str, _ProviderConfig] = {}
         self._notifier = _Notifier()
         self._refs = itertools.count(1)
+        # Reservations of every budget sharing a store meet in one window log, so a ref names
+        # its budget as well as its number.
+        self._ref_prefix = secrets.token_hex(6)
 
     @property
     def store(self) -> StateStore:
@@ -717,7 +725,7 @@ class RateBudget:
     # bucket primitives
 
     def _ref(self) -> str:
-        return f"r{next(self._refs)}"
+        return f"{self._ref_prefix}-{next(self._refs)}"
 
     async def _gate_until(self, provider: str, model: str | None) -> float:
         until = 0.0

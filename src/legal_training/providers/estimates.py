@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from legal_training.providers.state import StateStore, update
+from legal_training.providers.state import StateStore, state_value, update
 
 #: Completions remembered per (provider, model, kind of output).
 KEEP_COMPLETIONS = 30
@@ -35,6 +35,7 @@ _RATIO_WEIGHT = 0.2
 _RATIO_BOUNDS = (0.3, 2.0)
 
 
+@state_value
 @dataclass(frozen=True)
 class CompletionHistory:
     """Recent completion lengths (newest last) for one provider, model and kind of output."""
@@ -42,6 +43,7 @@ class CompletionHistory:
     recent: tuple[int, ...]
 
 
+@state_value
 @dataclass(frozen=True)
 class PromptRatio:
     """Reported prompt tokens / our estimate, as a running average."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from legal_training.providers.state import StateStore, update
+from legal_training.providers.state import StateStore, state_value, update
 
 Verdict = Literal["closed", "probe", "blocked"]
 
@@ -46,6 +46,7 @@ class CircuitPolicy:
             raise ValueError("circuit durations must not be negative")
 
 
+@state_value
 @dataclass(frozen=True)
 class HealthState:
     """One provider's (or model's) stored health."""

@@ -59,6 +59,8 @@ from legal_training.providers.openai_compat import (
     PROVIDER_CLASSES,
     OpenAICompatibleProvider,
 )
+from legal_training.providers.redis_state import RedisStateStore
+from legal_training.providers.state import InMemoryStateStore, StateStore
 from legal_training.settings import Settings
 
 logger = structlog.get_logger(__name__)
@@ -400,6 +402,7 @@ class ProviderRegistry:
     async def aclose(self) -> None:
         for client in self.clients.values():
             await client.aclose()
+        await self.budget.store.aclose()
 
 
 def build_registry(
@@ -440,7 +443,7 @@ def build_registry(
         specs.append(sim)
         keys[sim.id] = None
 
-    budget = budget or RateBudget()
+    budget = budget or RateBudget(build_state_store(settings))
     clients: dict[str, Provider] = {}
     for spec in specs:
         key = keys.get(spec.id)
@@ -471,6 +474,14 @@ def build_registry(
     )
     logger.info("provider_registry_built", enabled=enabled_order, known=known)
     return registry
+
+
+def build_state_store(settings: Settings) -> StateStore:
+    """Where this process keeps provider state: Redis when ``LEGAL_TRAINING_REDIS_URL`` is set
+    (shared with every other process on the same accounts), otherwise this process's memory."""
+    if settings.redis_url is None:
+        return InMemoryStateStore()
+    return RedisStateStore(settings.redis_url.get_secret_value())
 
 
 def configure_budget(budget: RateBudget, spec: ProviderSpec) -> None:

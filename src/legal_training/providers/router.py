@@ -35,6 +35,7 @@ from typing import Any
 
 import structlog
 
+from legal_training import metrics
 from legal_training.providers.base import ChatRequest, ChatResult
 from legal_training.providers.budgets import (
     BudgetExhausted,
@@ -530,6 +531,7 @@ class FailoverRouter:
             try:
                 result = await client.chat(adapted)
             except ProviderError as exc:
+                metrics.record_call(candidate.provider, call_outcome(exc))
                 counted = (
                     not isinstance(exc, RateLimited | CapacityExceeded)
                     and type(exc) is not ConnectionFailed
@@ -562,9 +564,17 @@ class FailoverRouter:
             except BaseException:
                 # Cancelled mid-call: the provider has counted the request and may be
                 # generating; keep what was reserved rather than invite a 429 storm.
+                metrics.record_call(candidate.provider, "cancelled")
                 await current.settle(used_tokens=None)
                 raise
+            metrics.record_call(candidate.provider, "ok")
             usage = result.usage
+            if usage.reported:
+                metrics.record_tokens(
+                    candidate.provider,
+                    prompt=usage.prompt_tokens,
+                    completion=usage.completion_tokens,
+                )
             received = min(result.received_at or self._clock(), self._clock())
             await current.mark_admitted(received - (result.server_time_s or 0.0))
             await current.settle(
@@ -623,6 +633,22 @@ class FailoverRouter:
                 reason=reason,
                 now=now,
             )
+
+
+def call_outcome(exc: ProviderError) -> str:
+    """The ``outcome`` label of a failed call on ``/metrics``: a small fixed set an operator
+    can alert on (a 429 is pacing gone wrong, a 5xx or a drop is the provider's trouble)."""
+    if isinstance(exc, RateLimited):
+        return "429"
+    if isinstance(exc, CapacityExceeded):
+        return "capacity"
+    if isinstance(exc, ProviderTimeout | ConnectionDropped):
+        return "dropped"
+    if isinstance(exc, ConnectionFailed):
+        return "connection_failed"
+    if isinstance(exc, ServerError):
+        return "5xx" if exc.status_code is not None and exc.status_code >= 500 else "malformed"
+    return "error"
 
 
 def _charged_tokens(exc: ProviderError) -> int | None:
