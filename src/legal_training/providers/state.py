@@ -15,8 +15,10 @@ tuples, registered with :func:`state_value`, so a shared store can serialise the
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
+import random
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -26,6 +28,7 @@ T = TypeVar("T")
 C = TypeVar("C", bound=type)
 
 CAS_ATTEMPTS = 100
+CAS_MAX_BACKOFF_S = 0.05
 
 
 class StateContention(RuntimeError):
@@ -135,13 +138,16 @@ async def update(
     ``change`` receives the stored value (None when absent) and returns the new one, or None to
     leave the key as it is. It may run several times under contention, so it must be pure.
     """
-    for _ in range(CAS_ATTEMPTS):
+    for attempt in range(CAS_ATTEMPTS):
         current = await store.get(key)
         new = change(current)
         if new is None:
             return current, current
         if await store.compare_and_set(key, current, new):
             return current, new
+        # Lost the race: back off a random, growing moment so that writers contending for one
+        # key (several processes on one account) take turns instead of colliding again.
+        await asyncio.sleep(random.uniform(0.0, min(CAS_MAX_BACKOFF_S, 0.0005 * 2**attempt)))
     raise StateContention(f"state key {key!r} is too contended to update")
 
 
