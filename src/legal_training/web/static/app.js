@@ -270,6 +270,9 @@
   // -- live batches over SSE -----------------------------------------------------------------------
 
   const cardTimers = new Map();
+  // The latest card request per batch: a slower, older response (rendered while the batch was
+  // still running) must never replace the card a newer one already showed as finished.
+  const cardRequests = new Map();
   let liveState = null;
 
   function setLiveState(state, text) {
@@ -285,6 +288,8 @@
 
   async function refreshCard(batchId, createIfMissing) {
     const url = "/generate/batches/" + encodeURIComponent(batchId) + "/card";
+    const ticket = (cardRequests.get(batchId) || 0) + 1;
+    cardRequests.set(batchId, ticket);
     let response;
     try {
       response = await fetch(url, { headers: FRAGMENT_HEADER, credentials: "same-origin" });
@@ -292,11 +297,15 @@
       return;
     }
     if (!response.ok) return;
+    const html = (await response.text()).trim(); // rendered and escaped by the server
+    if (cardRequests.get(batchId) !== ticket) return; // a newer request owns this card
     const template = document.createElement("template");
-    template.innerHTML = (await response.text()).trim(); // rendered and escaped by the server
+    template.innerHTML = html;
     const fresh = template.content.firstElementChild;
     if (!fresh) return;
     const current = findCard(batchId);
+    const shown = current?.getAttribute("data-status");
+    if (shown && shown !== "running" && fresh.getAttribute("data-status") === "running") return;
     if (current) {
       const focused = current.contains(document.activeElement) ? document.activeElement.getAttribute("data-action") : null;
       // Keep what the reader opened (the rejection reasons) open across refreshes.
