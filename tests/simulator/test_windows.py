@@ -77,6 +77,21 @@ def test_over_http_a_dropped_connection_is_a_protocol_error_and_bursts_are_conse
     assert stats["faults"]["drop"] == 1 and stats["faults"]["5xx_burst"] == 3
 
 
+def test_over_http_a_burst_at_a_known_request_fails_exactly_its_length() -> None:
+    config = SimulatorConfig(flavour="openai", burst_at=2, burst_length=3, seed=1)
+    with run_simulator(config) as sim:
+        model = config.model_list[0]
+        statuses = [_chat(sim.base_url, model).status_code for _ in range(6)]
+        stats = sim.stats()
+    assert statuses == [200, 500, 500, 500, 200, 200]
+    assert stats["faults"]["5xx_burst"] == 3
+
+
+def test_a_burst_before_the_first_request_is_refused() -> None:
+    with pytest.raises(ValueError, match="burst_at"):
+        SimulatorConfig(flavour="openai", burst_at=0)
+
+
 def test_over_http_a_systematically_wrong_model_and_usage_without_total() -> None:
     config = SimulatorConfig(
         flavour="groq",

@@ -100,6 +100,9 @@ class SimulatorConfig:
     #: Share of requests that start a burst of ``burst_length`` consecutive 5xx answers.
     fault_5xx_burst: float = 0.0
     burst_length: int = 8
+    #: Start one burst of ``burst_length`` 5xx answers at this request (1-based, counting the
+    #: requests that met no other fault), whatever the chance: an outage at a known moment.
+    burst_at: int | None = None
     latency_min: float = 0.0
     latency_max: float = 0.0
     tokens_per_second: float | None = None
@@ -139,6 +142,8 @@ class SimulatorConfig:
             raise ValueError("token_charging must be usage, admission or None")
         if not 0.0 <= self.fault_5xx_burst <= 1.0 or self.burst_length < 1:
             raise ValueError("fault_5xx_burst must be within [0, 1] and burst_length >= 1")
+        if self.burst_at is not None and self.burst_at < 1:
+            raise ValueError("burst_at must be >= 1 (the first request is 1)")
         for name in (*self._transport_rate_names(), *self._quality_rate_names()):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:

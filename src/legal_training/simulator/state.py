@@ -37,6 +37,7 @@ class SimulatorState:
         self._successes = 0
         self._last_by_topic: dict[str, dict[str, Any]] = {}
         self._burst_left = 0
+        self._burst_checks = 0
 
     # -- counters -----------------------------------------------------------------------------
     def count_request(self) -> None:
@@ -50,12 +51,15 @@ class SimulatorState:
     def in_5xx_burst(self) -> bool:
         """Whether this request falls in a burst of 5xx answers (starting one by chance)."""
         with self._lock:
+            self._burst_checks += 1
             if self._burst_left > 0:
                 self._burst_left -= 1
                 self._faults["5xx_burst"] += 1
                 return True
             rate = self.config.fault_5xx_burst
-            if rate > 0 and self.rng.random() < rate:
+            if self._burst_checks == self.config.burst_at or (
+                rate > 0 and self.rng.random() < rate
+            ):
                 self._burst_left = self.config.burst_length - 1
                 self._faults["5xx_burst"] += 1
                 return True
