@@ -193,6 +193,28 @@ def test_string_citation_names_each_case() -> None:
     assert [s for _, s in _statuses(text)] == ["verified", "verified", "mismatch"]
 
 
+def test_a_later_use_under_another_name_is_a_mismatch() -> None:
+    text = (
+        "In Donoghue v Stevenson [1932] AC 562 the House of Lords held so. Later, in Smith v "
+        "Jones [1932] AC 562, the same rule was applied."
+    )
+    (verdict,) = verify_citations(text, index=INDEX).verdicts
+    assert verdict.status == "mismatch" and "Smith v Jones" in (verdict.reason or "")
+
+
+@pytest.mark.parametrize(
+    "repeat",
+    [
+        "The House in [1932] AC 562 put it plainly.",
+        "As Lord Atkin said in Donoghue v Stevenson [1932] AC 562 at 580, it is so.",
+    ],
+)
+def test_a_later_use_without_another_partys_name_keeps_the_first_name(repeat: str) -> None:
+    text = f"In Donoghue v Stevenson [1932] AC 562 the House of Lords held so. {repeat}"
+    (verdict,) = verify_citations(text, index=INDEX).verdicts
+    assert verdict.status == "verified"
+
+
 def test_names_are_read_from_the_right_clause() -> None:
     text = "In Donoghue v Stevenson the court held so. This was applied in Caparo [1990] 2 AC 605."
     (citation,) = parse_citations(text)

@@ -564,6 +564,11 @@ def _combine(members: Sequence[AuthorityVerdict]) -> AuthorityVerdict:
     return AuthorityVerdict(first, best.status, best.authority, best.name, best.reason)
 
 
+# A later use counts as naming the case only when it names parties ("Smith v Jones"), not
+# when the words before it are prose ("the House in [1932] AC 562").
+_NAMES_PARTIES_RE: Final = re.compile(r"\S\s+(?:v|vs|v\.|versus)\s+\S")
+
+
 def verify_citations(
     text: str,
     *,
@@ -582,9 +587,17 @@ def verify_citations(
     previous_end = 0
     group_name: dict[str, str | None] = {}
     for citation in parsed:
+        # Each use is judged under the name written beside it: a later "Smith v Jones
+        # [1932] AC 562" is a misattribution even after a correct first use. A parallel
+        # citation or a bare repeat has no name of its own and takes the first one's.
+        own = case_name_near(text, citation, floor=previous_end)
         if citation.key not in group_name:
-            group_name[citation.key] = case_name_near(text, citation, floor=previous_end)
-        name = group_name[citation.key]
+            group_name[citation.key] = own
+            name = own
+        elif own is not None and _NAMES_PARTIES_RE.search(own):
+            name = own
+        else:
+            name = group_name[citation.key]
         groups.setdefault(citation.key, []).append(_judge_member(text, citation, name, index))
         previous_end = citation.end
     return Verification(tuple(_combine(members) for members in groups.values()))
