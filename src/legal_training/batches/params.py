@@ -59,6 +59,8 @@ class BatchRequest:
     max_tokens_total: int | None = None
     max_cost_usd: float | None = None
     citation_policy: str = DEFAULT_CITATION_POLICY
+    #: Repair fixable rejections with one follow-up each (see generation.repair).
+    repair: bool = True
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class BatchParams:
     target_count: int | None = None
     # Batches stored before citation policies existed read back with the default.
     citation_policy: str = DEFAULT_CITATION_POLICY
+    repair: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -181,6 +184,7 @@ def validate_request(
         max_cost_usd=request.max_cost_usd,
         target_count=request.target_count,
         citation_policy=request.citation_policy,
+        repair=bool(request.repair),
     )
     return params, build_plan(topics, sample_types=types, difficulty=difficulty)
 
