@@ -54,11 +54,13 @@ from legal_training.batches.params import (
     BatchParams,
     BatchRequest,
     BatchValidationError,
+    judge_config,
     validate_request,
 )
 from legal_training.batches.planning import BatchPlan, PlanItem
 from legal_training.batches.spending import SpendingPolicy, SpendingTracker
 from legal_training.errors import DomainError
+from legal_training.generation.judge import JudgeConfig
 from legal_training.generation.pipeline import (
     GenerationOutcome,
     OutcomeKind,
@@ -259,6 +261,7 @@ class BatchEngine:
         near_duplicate_threshold: float = DEFAULT_NEAR_DUPLICATE_THRESHOLD,
         auto_resume: bool = True,
         spending: SpendingPolicy | None = None,
+        judge: JudgeConfig | None = None,
     ) -> None:
         """``max_concurrency`` caps the calls in flight across all batches of this engine;
         without it each batch sizes its own pool from its providers' budgets as they are
@@ -270,6 +273,7 @@ class BatchEngine:
         self.max_concurrency = max_concurrency or MAX_CONCURRENCY
         self.auto_resume = auto_resume
         self.spending = spending or SpendingPolicy()
+        self.judge = judge
         self._circuit_factory = circuit_factory or CircuitBreakers
         self._threshold = near_duplicate_threshold
         self._inflight = asyncio.Semaphore(max_concurrency) if max_concurrency else None
@@ -557,6 +561,7 @@ class BatchEngine:
         policy = citation_policy(params.citation_policy)
         spending = run.spending
         assert spending is not None
+        judge = judge_config(params, self.judge)
 
         async def before_call() -> None:
             """Counts every provider call (retries included) against the spending bound."""
@@ -583,6 +588,7 @@ class BatchEngine:
                     exclude=spending.excluded(time.monotonic()),
                     on_call=before_call,
                     repair=params.repair,
+                    judge=judge,
                 )
 
         task = asyncio.create_task(generate())

@@ -23,6 +23,12 @@ from legal_training.catalog import Difficulty, Jurisdiction, SampleType, Topic, 
 from legal_training.catalog.models import CatalogError
 from legal_training.generation.checks import CHECK_DUPLICATE, CheckResult
 from legal_training.generation.extract import extract_json_object
+from legal_training.generation.judge import (
+    CHECK_JUDGE_SCORE,
+    JudgeConfig,
+    judge_check,
+    judge_sample,
+)
 from legal_training.generation.prompts import SAMPLE_JSON_SCHEMA, build_messages
 from legal_training.generation.quality import QualityMode, QualityReport, evaluate
 from legal_training.generation.repair import (
@@ -284,6 +290,7 @@ async def generate_one(
     exclude: Collection[tuple[str, str]] = (),
     on_call: OnCall | None = None,
     repair: bool = True,
+    judge: JudgeConfig | None = None,
 ) -> GenerationOutcome:
     """Generate, check and (when ``save`` and accepted) store one sample. Never raises for a
     provider or quality failure: those come back as an outcome of that :class:`OutcomeKind`.
@@ -291,7 +298,9 @@ async def generate_one(
     ``exclude`` and ``on_call`` go to the router (models the caller does not want; a hook run
     before every HTTP call, which may raise to stop spending). ``repair``: after a rejection
     whose every failed check is repairable, send one follow-up for the faulty part and run the
-    whole gate again (see :mod:`~legal_training.generation.repair`)."""
+    whole gate again (see :mod:`~legal_training.generation.repair`). ``judge``: score an
+    accepted sample with that model; in strict mode a ``min_score`` turns a low score into the
+    ``judge_score`` rejection, and a judge failure keeps the sample as unjudged."""
     started = time.perf_counter()
     messages = build_messages(
         topic=spec.topic,
@@ -434,6 +443,32 @@ async def generate_one(
             reasons=tuple(c.name for c in report.failed) or ("rejected",),
             **base,
         )
+    if judge is not None:
+        verdict = await judge_sample(
+            data,
+            judge,
+            router=router,
+            sample_type=spec.sample_type,
+            jurisdiction=spec.jurisdiction,
+            difficulty=spec.difficulty,
+            on_call=on_call,
+        )
+        base["tokens_used"] += verdict.tokens
+        base["calls"] += verdict.calls
+        base["judge_tokens"] = verdict.tokens
+        report = replace(report, judge=verdict.record)
+        if verdict.judged and judge.min_score is not None and mode == "strict":
+            check = judge_check(verdict.record, judge.min_score)
+            report = replace(report, checks=(*report.checks, check))
+            if not check.passed:
+                return GenerationOutcome(
+                    kind=OutcomeKind.REJECTED,
+                    sample=None,
+                    quality=replace(report, accepted=False),
+                    elapsed_s=time.perf_counter() - started,
+                    reasons=(CHECK_JUDGE_SCORE,),
+                    **base,
+                )
     sample = _sample_from(
         data, spec, provider=result.provider, model=result.model, batch_id=batch_id
     )

@@ -39,6 +39,16 @@ class BatchStartBody(BaseModel):
         default=True,
         description="Repair fixable rejections with one short follow-up instead of a new sample.",
     )
+    judge: bool | None = Field(
+        default=None,
+        description="Score accepted samples with a judge model (default: on when the "
+        "deployment configures a judge).",
+    )
+    judge_provider: str | None = Field(default=None, max_length=100)
+    judge_model: str | None = Field(default=None, max_length=200)
+    min_judge_score: float | None = Field(
+        default=None, description="Strict mode rejects judged samples scored below this (1-5)."
+    )
 
 
 class BatchStopBody(BaseModel):
