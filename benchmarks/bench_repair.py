@@ -77,7 +77,7 @@ async def _one_run(count: int, rate: float, seed: int) -> float:
         off = await _batch(sim.base_url, Path(tmp), count, repair=False)
     per_on = on["tokens_used"] / max(1, on["samples_generated"])
     per_off = off["tokens_used"] / max(1, off["samples_generated"])
-    saving = 1 - per_on / per_off
+    saving = float(1 - per_on / per_off)
     print(_line("on", on))
     print(_line("off", off))
     print(

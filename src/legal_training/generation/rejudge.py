@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from legal_training.catalog import get_catalog
+from legal_training.catalog import CatalogError, get_catalog
 from legal_training.catalog.fields import SampleFilters
 from legal_training.generation.judge import JudgeConfig, judge_sample
 from legal_training.providers.router import FailoverRouter
@@ -42,6 +42,26 @@ class RejudgeSummary:
         }
 
 
+def _spec_of(sample: dict[str, Any]) -> dict[str, Any]:
+    """The catalog entries a rubric needs; imported samples may lack or misspell them, and
+    fall back to the catalog defaults rather than stop the whole pass."""
+    catalog = get_catalog()
+
+    def pick(getter: Callable[[str], Any], value: object, default: str) -> Any:
+        try:
+            return getter(str(value)) if value else getter(default)
+        except CatalogError:
+            return getter(default)
+
+    return {
+        "sample_type": pick(
+            catalog.sample_type, sample.get("sample_type"), catalog.default_sample_type
+        ),
+        "jurisdiction": pick(catalog.jurisdiction, sample.get("jurisdiction"), "uk"),
+        "difficulty": pick(catalog.difficulty, sample.get("difficulty"), "intermediate"),
+    }
+
+
 def needs_judging(sample: dict[str, Any], *, again: bool = False) -> bool:
     judge = (sample.get("quality") or {}).get("judge")
     return again or not isinstance(judge, dict) or judge.get("status") != "judged"
@@ -57,7 +77,6 @@ async def rejudge_samples(
     on_progress: Callable[[int], None] | None = None,
 ) -> RejudgeSummary:
     """Judge every stored sample (of ``batch_id``) that has no judged verdict yet."""
-    catalog = get_catalog()
     with db.read() as session:
         ids = [
             sample["id"]
@@ -78,9 +97,7 @@ async def rejudge_samples(
                 sample,
                 config,
                 router=router,
-                sample_type=catalog.sample_type(str(sample.get("sample_type"))),
-                jurisdiction=catalog.jurisdiction(str(sample.get("jurisdiction") or "uk")),
-                difficulty=catalog.difficulty(str(sample.get("difficulty"))),
+                **_spec_of(sample),
             )
             summary.tokens += result.tokens
             if result.judged:
