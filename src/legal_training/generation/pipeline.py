@@ -22,7 +22,7 @@ from legal_training import metrics
 from legal_training.catalog import Difficulty, Jurisdiction, SampleType, Topic, get_catalog
 from legal_training.catalog.models import CatalogError
 from legal_training.generation.checks import CHECK_DUPLICATE, CheckResult
-from legal_training.generation.extract import extract_json_object
+from legal_training.generation.extract import TRUNCATION_FINISH_REASONS, extract_json_object
 from legal_training.generation.judge import (
     CHECK_JUDGE_SCORE,
     JudgeConfig,
@@ -549,6 +549,17 @@ async def _repair(
     except ProviderError as exc:
         return _RepairResult(None, [], error=f"{type(exc).__name__}: {exc.message}")
     usage = routed.result.usage
+    finish = (routed.result.finish_reason or "").lower()
+    if finish in TRUNCATION_FINISH_REASONS:
+        return _RepairResult(
+            None,
+            [],
+            tokens=usage.total_tokens,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            calls=routed.attempts,
+            error=f"repair reply cut off (finish_reason={finish!r})",
+        )
     merged, changes = merge_repair(plan, data, routed.result.text, sample_type=spec.sample_type)
     return _RepairResult(
         merged,
