@@ -128,3 +128,18 @@ def test_commands_are_quiet_unless_verbose(data_dir: Path) -> None:
         app, ["--verbose", "generate-one", "--topic", "Contract Law - Formation of Contracts"]
     )
     assert "level='info'" in verbose.output or "level=info" in verbose.output, verbose.output
+
+
+def test_judge_scores_stored_samples_through_the_embedded_simulator(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "plain.jsonl"
+    source.write_text("".join(json.dumps(make_sample(i)) + "\n" for i in range(3)), "utf-8")
+    assert runner.invoke(app, ["import", str(source)]).exit_code == 0
+    assert runner.invoke(app, ["judge"]).exit_code == 2
+    result = runner.invoke(app, ["judge", "--all", "--provider", "simulator", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["considered"] == 3 and summary["judged"] == 3 and summary["tokens"] > 0
+    again = runner.invoke(app, ["judge", "--all", "--provider", "simulator", "--json"])
+    assert json.loads(again.stdout)["judged"] == 0  # already scored: nothing to do

@@ -72,6 +72,24 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LEGAL_TRAINING_AUTO_RESUME", "auto_resume"),
         description="Resume batches left running by a crash or restart when the server starts.",
     )
+    judge_provider: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LEGAL_TRAINING_JUDGE_PROVIDER", "judge_provider"),
+        description="Provider of the judge model; with it (or a judge model) set, batches are "
+        "judged by default. Unset: no judge.",
+    )
+    judge_model: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LEGAL_TRAINING_JUDGE_MODEL", "judge_model"),
+        description="Model that judges samples (unset: the judge provider's first model).",
+    )
+    min_judge_score: float | None = Field(
+        default=None,
+        ge=1,
+        le=5,
+        validation_alias=AliasChoices("LEGAL_TRAINING_MIN_JUDGE_SCORE", "min_judge_score"),
+        description="Strict mode rejects judged samples whose overall score (1-5) is below this.",
+    )
     redis_url: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("LEGAL_TRAINING_REDIS_URL", "redis_url"),

@@ -95,3 +95,18 @@ def test_an_app_started_twice_gets_fresh_provider_clients(
             response = client.post("/api/generate", json={"topic": "Tax Law - VAT"})
             assert response.status_code == 200, response.text
             assert response.json()["success"] is True
+
+
+def test_with_a_judge_in_the_settings_a_generated_sample_carries_its_scores(
+    settings: Settings, database: Database
+) -> None:
+    judged = settings.model_copy(update={"judge_provider": "simulator", "min_judge_score": 2.0})
+    with TestClient(create_app(judged, database=database)) as client:
+        response = client.post("/api/generate", json={"topic": "Tax Law - VAT"})
+        assert response.status_code == 200, response.text
+        body = response.json()
+    assert body["success"] is True
+    judge = body["quality"]["judge"]
+    assert judge["status"] == "judged" and judge["provider"] == "simulator"
+    assert set(judge["scores"]) >= {"legal_accuracy", "authority_support"}
+    assert body["quality"]["checks"]["judge_score"]["passed"] is True

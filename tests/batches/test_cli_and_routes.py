@@ -62,6 +62,9 @@ def api(settings: Settings, database: Database) -> Iterator[TestClient]:
         ({"count": 5, "jurisdiction": "mars"}, "jurisdiction"),
         ({"count": 5, "jurisdiction": "us", "topic": "Tort Law - Nuisance"}, "topics"),
         ({"count": 5, "max_tokens_total": -1}, "max_tokens_total"),
+        ({"count": 5, "min_judge_score": 9}, "min_judge_score"),
+        ({"count": 5, "judge_provider": "nowhere"}, "judge_provider"),
+        ({"count": 5, "judge_provider": "simulator", "judge_model": "gpt-99"}, "judge_model"),
     ],
 )
 def test_start_validates_everything_up_front(
@@ -132,3 +135,31 @@ def test_history_offset_beyond_a_64_bit_integer_is_422(api: TestClient) -> None:
     response = api.get("/api/generate/batch/history", params={"offset": 2**63})
     assert response.status_code == 422, response.text
     assert response.json()["details"][0]["field"] == "query.offset"
+
+
+def test_a_judged_batch_through_the_api_reports_scores_on_status_and_samples(
+    api: TestClient,
+) -> None:
+    body = {"count": 3, "judge_provider": "simulator", "min_judge_score": 2, "repair": True}
+    started = api.post("/api/generate/batch/start", json=body)
+    assert started.status_code == 200, started.text
+    batch_id = started.json()["batch_id"]
+    checks = 0
+    while (
+        api.get("/api/generate/batch/status", params={"batch_id": batch_id}).json()["status"]
+        == "running"
+    ):
+        checks += 1
+        assert checks < 2000
+    final = api.get("/api/generate/batch/status", params={"batch_id": batch_id}).json()
+    assert final["status"] == "completed"
+    assert final["judged"] >= 3 and final["unjudged"] == 0 and final["judge_tokens"] > 0
+    assert {"samples_repaired", "repair_tokens_saved", "judge_rejected"} <= set(final)
+    entry = api.get("/api/generate/batch/history", params={"limit": 1}).json()["batches"][0]
+    assert entry["judge_tokens"] == final["judge_tokens"]
+    with api.app.state.database.read() as session:  # type: ignore[attr-defined]
+        ids = session.scalars(select(SampleRow.id).where(SampleRow.batch_id == batch_id)).all()
+    for sample_id in ids:
+        sample = api.get(f"/api/sample/{sample_id}").json()
+        judge = sample.get("sample", sample)["quality"]["judge"]
+        assert judge["status"] == "judged" and judge["overall"] >= 2

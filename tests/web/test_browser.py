@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from legal_training.catalog.fields import SampleFilters
 from legal_training.storage.db import Database
 from legal_training.storage.samples import SampleRepository
 from tests.publishing.fake_hub import USER, VALID_TOKEN, FakeHubState
@@ -574,3 +575,37 @@ def _first_sample_id(server: LiveServer) -> str:
     page = httpx.get(server.base_url + "/api/data", params={"limit": 1}).json()
     sample_id: str = page["samples"][0]["id"]
     return sample_id
+
+
+def test_with_a_judge_configured_samples_and_overview_show_its_scores(
+    live_server: Callable[..., LiveServer], page_factory: Callable[..., Any], web_db: Database
+) -> None:
+    server = live_server(judge_provider="simulator", min_judge_score=2)
+    page = page_factory()
+    page.goto(server.base_url + "/generate")
+    page.locator('#live-state[data-state="open"]').wait_for()
+    batch_id = start_batch_from_the_form(page, 3)
+    page.locator(
+        f'#finished-batches .batch-card[data-batch-id="{batch_id}"][data-status="completed"]'
+    ).wait_for()
+    with web_db.read() as session:
+        ids = [
+            s["id"]
+            for s in SampleRepository(session, web_db.dialect).page(
+                SampleFilters(batch_id=batch_id), limit=10
+            )[0]
+        ]
+    assert ids
+    page.goto(server.base_url + f"/dataset/samples/{ids[0]}")
+    overall = page.locator("[data-testid=judge-overall]")
+    overall.wait_for()
+    assert "/ 5" in overall.inner_text()
+    scores = page.locator("[data-testid=judge-scores] li")
+    assert scores.count() >= 4
+    assert "legal accuracy" in page.inner_text("[data-testid=judge-scores]")
+    page.goto(server.base_url + "/")
+    page.get_by_role("heading", name="Judge score").wait_for()
+    bars = page.locator("[data-testid=judge-distribution] progress")
+    assert bars.count() == 5
+    total = sum(int(bars.nth(i).get_attribute("value") or 0) for i in range(5))
+    assert total == 3

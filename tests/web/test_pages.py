@@ -221,3 +221,48 @@ def test_the_providers_page_shows_learned_limits_and_health(web: TestClient) -> 
     html = web.get("/providers").text
     assert "14,400 requests/day" in html
     assert "cooling down" in html and "degraded" in html
+
+
+def test_the_sample_view_and_overview_show_judge_scores_and_repairs(
+    web: TestClient, database: Database
+) -> None:
+    judged = {
+        "score": 100.0,
+        "accepted": True,
+        "mode": "strict",
+        "failed": [],
+        "checks": {"sections": {"passed": True}, "judge_score": {"passed": True}},
+        "flags": ["repaired"],
+        "repair": {
+            "attempted": True,
+            "repaired": True,
+            "checks": ["sections"],
+            "changes": ["heading 'ISUE' -> 'ISSUE'"],
+            "tokens": 640,
+        },
+        "judge": {
+            "status": "judged",
+            "provider": "groq",
+            "model": "judge-model",
+            "scores": {"legal_accuracy": 4, "authority_support": 2},
+            "overall": 3.0,
+            "rationale": "Authorities only loosely support the rule.",
+        },
+    }
+    unjudged = {**judged, "repair": None, "judge": {"status": "unjudged", "error": "outage"}}
+    del unjudged["repair"]
+    insert(
+        database,
+        [diverse_sample(7, quality=judged), diverse_sample(8, quality=unjudged)],
+    )
+    html = web.get("/dataset/samples/sample_00007").text
+    assert 'data-testid="judge-overall"' in html and "<strong>3.0</strong> / 5" in html
+    assert "legal accuracy" in html and "Authorities only loosely support the rule." in html
+    assert 'data-testid="repair-summary"' in html and "ISUE" in html and "640" in html
+    other = web.get("/dataset/samples/sample_00008").text
+    assert "Unjudged: outage" in other
+    stats = web.get("/overview/stats").text
+    assert 'data-testid="judge-distribution"' in stats
+    assert 'aria-label="judge score 3: 1 samples"' in stats
+    assert "1 unjudged" in stats
+    assert "1 samples were accepted after a repair" in stats

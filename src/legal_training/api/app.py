@@ -31,6 +31,7 @@ from legal_training.api.routes import (
     transfer,
 )
 from legal_training.batches.engine import BatchEngine
+from legal_training.generation.judge import judge_from_settings
 from legal_training.logging import configure_logging
 from legal_training.providers.registry import ProviderRegistry
 from legal_training.providers.router import FailoverRouter
@@ -61,6 +62,7 @@ def create_app(
             registry=app.state.provider_registry,
             router=app.state.failover_router,
             auto_resume=settings.auto_resume,
+            judge=judge_from_settings(settings),
         )
 
     make_engine = engine_factory or default_engine

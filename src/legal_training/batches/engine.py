@@ -48,16 +48,19 @@ from legal_training.batches.events import (
     SampleEvent,
     StatusEvent,
 )
+from legal_training.batches.followups import FollowupCounters
 from legal_training.batches.params import (
     AUTO,
     BatchParams,
     BatchRequest,
     BatchValidationError,
+    judge_config,
     validate_request,
 )
 from legal_training.batches.planning import BatchPlan, PlanItem
 from legal_training.batches.spending import SpendingPolicy, SpendingTracker
 from legal_training.errors import DomainError
+from legal_training.generation.judge import JudgeConfig
 from legal_training.generation.pipeline import (
     GenerationOutcome,
     OutcomeKind,
@@ -192,6 +195,7 @@ class _Run:
     task: asyncio.Task[None] | None = None
     spending: SpendingTracker | None = None
     workers: int = 0
+    followups: FollowupCounters = field(default_factory=FollowupCounters)
 
     @property
     def halted(self) -> bool:
@@ -257,6 +261,7 @@ class BatchEngine:
         near_duplicate_threshold: float = DEFAULT_NEAR_DUPLICATE_THRESHOLD,
         auto_resume: bool = True,
         spending: SpendingPolicy | None = None,
+        judge: JudgeConfig | None = None,
     ) -> None:
         """``max_concurrency`` caps the calls in flight across all batches of this engine;
         without it each batch sizes its own pool from its providers' budgets as they are
@@ -268,6 +273,7 @@ class BatchEngine:
         self.max_concurrency = max_concurrency or MAX_CONCURRENCY
         self.auto_resume = auto_resume
         self.spending = spending or SpendingPolicy()
+        self.judge = judge
         self._circuit_factory = circuit_factory or CircuitBreakers
         self._threshold = near_duplicate_threshold
         self._inflight = asyncio.Semaphore(max_concurrency) if max_concurrency else None
@@ -555,6 +561,7 @@ class BatchEngine:
         policy = citation_policy(params.citation_policy)
         spending = run.spending
         assert spending is not None
+        judge = judge_config(params, self.judge)
 
         async def before_call() -> None:
             """Counts every provider call (retries included) against the spending bound."""
@@ -580,6 +587,8 @@ class BatchEngine:
                     near_duplicate_threshold=self._threshold,
                     exclude=spending.excluded(time.monotonic()),
                     on_call=before_call,
+                    repair=params.repair,
+                    judge=judge,
                 )
 
         task = asyncio.create_task(generate())
@@ -603,6 +612,7 @@ class BatchEngine:
 
     def _account(self, run: _Run, outcome: GenerationOutcome) -> None:
         run.tokens += outcome.tokens_used
+        run.followups.record_spend(outcome)
         run.cost_usd += outcome.tokens_used / 1_000_000 * price_per_million(outcome.model)
         if outcome.provider and outcome.model and outcome.kind is not OutcomeKind.UNAVAILABLE:
             run.provider, run.model = outcome.provider, outcome.model
@@ -623,6 +633,7 @@ class BatchEngine:
     ) -> None:
         run.accepted = max(run.accepted, result.accepted)
         run.fail_streak = 0
+        run.followups.record_saved(outcome)
         run.circuits.record_success(item.topic)
         if run.spending is not None:
             run.spending.record_answer(accepted=True)
@@ -802,6 +813,9 @@ class BatchEngine:
                 eta_seconds=run.eta_seconds(),
                 provider=run.provider,
                 model=run.model,
+                samples_repaired=run.followups.samples_repaired,
+                repair_tokens_saved=run.followups.repair_tokens_saved,
+                judge_tokens=run.followups.judge_tokens,
             )
         )
 
@@ -887,6 +901,7 @@ class BatchEngine:
                 model=row.model,
                 active_before=row.active_seconds or 0.0,
                 spending=SpendingTracker(self.spending, count=remaining),
+                followups=FollowupCounters.from_dict(row.followups),
             )
 
     def _save(
@@ -939,6 +954,7 @@ class BatchEngine:
             "switches": list(run.switches),
             "circuits": run.circuits.summary(),
             "active_seconds": run.active_before + run.elapsed(),
+            "followups": run.followups.as_dict(),
         }
         if run.provider:
             counters["provider"], counters["model"] = run.provider, run.model
@@ -1035,6 +1051,7 @@ class BatchEngine:
         )
         data.pop("plan", None)
         data["stop_reasons"] = _stop_reasons(row)
+        data.update(FollowupCounters.from_dict(row.followups).as_dict())
         if run is not None:
             data.update(
                 {
@@ -1050,6 +1067,7 @@ class BatchEngine:
                     "eta_seconds": run.eta_seconds(),
                     "errors": list(run.errors),
                     "switches": list(run.switches),
+                    **run.followups.as_dict(),
                 }
             )
         generated = int(data["samples_generated"])
@@ -1090,6 +1108,7 @@ class BatchEngine:
             },
             "stop_reason": row.stop_reason,
             "stop_reasons": _stop_reasons(row),
+            **FollowupCounters.from_dict(row.followups).as_dict(),
             "throughput_per_minute": _throughput(row.samples_generated, row.active_seconds),
             "active_seconds": round(row.active_seconds or 0.0, 1),
             "started_at": row.started_at.isoformat(),

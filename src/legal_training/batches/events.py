@@ -56,6 +56,10 @@ class ProgressEvent(BatchEvent):
     eta_seconds: float | None = None
     provider: str | None = None
     model: str | None = None
+    #: Samples accepted after a repair, and the tokens that saved against regenerating them.
+    samples_repaired: int = 0
+    repair_tokens_saved: int = 0
+    judge_tokens: int = 0
 
 
 @dataclass(frozen=True)

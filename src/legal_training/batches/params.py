@@ -16,6 +16,7 @@ from typing import Any
 from legal_training.batches.planning import BatchPlan, build_plan
 from legal_training.catalog import Topic, get_catalog
 from legal_training.errors import DomainError
+from legal_training.generation.judge import JudgeConfig
 from legal_training.generation.prompts import MAX_REASONING_INSTRUCTION_CHARS
 from legal_training.generation.verification import CITATION_POLICIES, DEFAULT_CITATION_POLICY
 from legal_training.providers.registry import ProviderRegistry
@@ -59,6 +60,13 @@ class BatchRequest:
     max_tokens_total: int | None = None
     max_cost_usd: float | None = None
     citation_policy: str = DEFAULT_CITATION_POLICY
+    #: Repair fixable rejections with one follow-up each (see generation.repair).
+    repair: bool = True
+    #: Judge accepted samples: None follows the deployment's judge settings.
+    judge: bool | None = None
+    judge_provider: str | None = None
+    judge_model: str | None = None
+    min_judge_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,11 @@ class BatchParams:
     target_count: int | None = None
     # Batches stored before citation policies existed read back with the default.
     citation_policy: str = DEFAULT_CITATION_POLICY
+    repair: bool = True
+    judge: bool | None = None
+    judge_provider: str | None = None
+    judge_model: str | None = None
+    min_judge_score: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -149,6 +162,7 @@ def validate_request(
             field="citation_policy",
             valid_values=CITATION_POLICIES,
         )
+    judge_provider, judge_model = _judge(request, registry)
     instruction = (request.reasoning_instruction or "").strip() or None
     if instruction and len(instruction) > MAX_REASONING_INSTRUCTION_CHARS:
         raise BatchValidationError(
@@ -181,8 +195,53 @@ def validate_request(
         max_cost_usd=request.max_cost_usd,
         target_count=request.target_count,
         citation_policy=request.citation_policy,
+        repair=bool(request.repair),
+        judge=request.judge,
+        judge_provider=judge_provider,
+        judge_model=judge_model,
+        min_judge_score=request.min_judge_score,
     )
     return params, build_plan(topics, sample_types=types, difficulty=difficulty)
+
+
+def _judge(request: BatchRequest, registry: ProviderRegistry) -> tuple[str | None, str | None]:
+    """The judge's provider and model, checked like the generating ones."""
+    score = request.min_judge_score
+    if score is not None and not (math.isfinite(score) and 1 <= score <= 5):
+        raise BatchValidationError("min_judge_score must be within 1..5", field="min_judge_score")
+    provider = (request.judge_provider or "").strip() or None
+    enabled = list(registry.order)
+    if provider is not None and provider != AUTO and provider not in enabled:
+        raise BatchValidationError(
+            f"judge_provider {provider!r} is not available; valid values: {', '.join(enabled)}",
+            field="judge_provider",
+            valid_values=enabled,
+        )
+    model = (request.judge_model or "").strip() or None
+    if model is not None:
+        scope = [provider] if provider not in (None, AUTO) else enabled
+        known = sorted({m.id for name in scope for m in registry.models(str(name))})
+        if model not in known:
+            raise BatchValidationError(
+                f"judge_model {model!r} is not offered by {', '.join(map(str, scope))}",
+                field="judge_model",
+                valid_values=known,
+            )
+    return (None if provider == AUTO else provider), model
+
+
+def judge_config(params: BatchParams, default: JudgeConfig | None) -> JudgeConfig | None:
+    """The batch's judge: its own settings over the deployment's; None when not judged."""
+    wanted = params.judge
+    own = params.judge_provider or params.judge_model
+    if wanted is False or (wanted is None and default is None and not own):
+        return None
+    base = default or JudgeConfig()
+    return JudgeConfig(
+        provider=params.judge_provider or base.provider,
+        model=params.judge_model or base.model,
+        min_score=params.min_judge_score if params.min_judge_score is not None else base.min_score,
+    )
 
 
 def _count(request: BatchRequest, current_rows: int) -> int:

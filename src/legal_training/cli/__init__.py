@@ -13,7 +13,16 @@ from typing import Annotated
 
 import typer
 
-from legal_training.cli import data, generate, providers, publish, serve, simulate, verify
+from legal_training.cli import (
+    data,
+    generate,
+    judge,
+    providers,
+    publish,
+    serve,
+    simulate,
+    verify,
+)
 from legal_training.logging import configure_logging
 
 app = typer.Typer(
@@ -47,5 +56,6 @@ app.command("publish")(publish.publish_command)
 app.command("simulate")(simulate.simulate)
 app.command("check")(verify.check_command)
 app.command("verify")(verify.verify_command)
+app.command("judge")(judge.judge_command)
 
 __all__ = ["app"]

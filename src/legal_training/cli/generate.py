@@ -25,6 +25,7 @@ from legal_training.batches.events import ErrorEvent, ProgressEvent, StatusEvent
 from legal_training.batches.params import BatchRequest, BatchValidationError
 from legal_training.catalog import CatalogError
 from legal_training.cli.common import console, fail, open_database, out
+from legal_training.generation.judge import judge_from_settings
 from legal_training.generation.pipeline import (
     GenerationOutcome,
     GenerationSpec,
@@ -67,7 +68,9 @@ async def _run(request: BatchRequest | None, resume_id: str | None) -> int:
     settings = get_settings()
     db = open_database(settings)
     registry = build_registry_with_simulator(settings)
-    engine = BatchEngine(database=db, registry=registry, auto_resume=False)
+    engine = BatchEngine(
+        database=db, registry=registry, auto_resume=False, judge=judge_from_settings(settings)
+    )
     try:
         if resume_id is not None:
             info = await engine.resume(resume_id)

@@ -68,6 +68,21 @@ def simulate(
     unindexed_rate: Annotated[
         float, typer.Option(help="Share citing real law outside the default table.")
     ] = 0.0,
+    fixable_rate: Annotated[
+        float, typer.Option(help="Share with one defect a short repair follow-up can fix.")
+    ] = 0.0,
+    repair_fail_rate: Annotated[
+        float, typer.Option(help="Share of repair requests answered with no fix.")
+    ] = 0.0,
+    judge_score: Annotated[
+        int, typer.Option(help="Score (1-5) the judge gives every criterion.")
+    ] = 4,
+    judge_low_rate: Annotated[
+        float, typer.Option(help="Share of samples the judge scores 1.")
+    ] = 0.0,
+    judge_outage: Annotated[
+        bool, typer.Option(help="Fail every judge request with a 503.")
+    ] = False,
     api_key: Annotated[
         str | None, typer.Option(envvar="SIMULATOR_API_KEY", help="Require this bearer key.")
     ] = None,

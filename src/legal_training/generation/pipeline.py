@@ -14,7 +14,7 @@ import random
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, ParamSpec
 
@@ -22,9 +22,22 @@ from legal_training import metrics
 from legal_training.catalog import Difficulty, Jurisdiction, SampleType, Topic, get_catalog
 from legal_training.catalog.models import CatalogError
 from legal_training.generation.checks import CHECK_DUPLICATE, CheckResult
-from legal_training.generation.extract import extract_json_object
+from legal_training.generation.extract import TRUNCATION_FINISH_REASONS, extract_json_object
+from legal_training.generation.judge import (
+    CHECK_JUDGE_SCORE,
+    JudgeConfig,
+    judge_check,
+    judge_sample,
+)
 from legal_training.generation.prompts import SAMPLE_JSON_SCHEMA, build_messages
 from legal_training.generation.quality import QualityMode, QualityReport, evaluate
+from legal_training.generation.repair import (
+    REPAIR_MAX_TOKENS,
+    RepairPlan,
+    merge_repair,
+    plan_repair,
+    repair_messages,
+)
 from legal_training.generation.verification import DEFAULT_CITATION_POLICY, CitationPolicy
 from legal_training.providers.base import ChatRequest
 from legal_training.providers.errors import (
@@ -172,6 +185,14 @@ class GenerationOutcome:
     saved: bool = False
     #: HTTP calls made for this attempt (retries included).
     calls: int = 0
+    #: A follow-up repaired the sample and it then passed the gate.
+    repaired: bool = False
+    #: Tokens spent on the repair follow-up (included in ``tokens_used``).
+    repair_tokens: int = 0
+    #: Tokens the repair saved against paying for a new sample (first answer minus repair).
+    repair_saved_tokens: int = 0
+    #: Tokens spent on the judge (included in ``tokens_used``).
+    judge_tokens: int = 0
 
     @property
     def success(self) -> bool:
@@ -268,12 +289,18 @@ async def generate_one(
     extra_headers: Mapping[str, str] | None = None,
     exclude: Collection[tuple[str, str]] = (),
     on_call: OnCall | None = None,
+    repair: bool = True,
+    judge: JudgeConfig | None = None,
 ) -> GenerationOutcome:
     """Generate, check and (when ``save`` and accepted) store one sample. Never raises for a
     provider or quality failure: those come back as an outcome of that :class:`OutcomeKind`.
 
     ``exclude`` and ``on_call`` go to the router (models the caller does not want; a hook run
-    before every HTTP call, which may raise to stop spending)."""
+    before every HTTP call, which may raise to stop spending). ``repair``: after a rejection
+    whose every failed check is repairable, send one follow-up for the faulty part and run the
+    whole gate again (see :mod:`~legal_training.generation.repair`). ``judge``: score an
+    accepted sample with that model; in strict mode a ``min_score`` turns a low score into the
+    ``judge_score`` rejection, and a judge failure keeps the sample as unjudged."""
     started = time.perf_counter()
     messages = build_messages(
         topic=spec.topic,
@@ -339,20 +366,74 @@ async def generate_one(
     flags = list(extraction.warnings)
     if extraction.repaired:
         flags.append("json_repaired")
-    report = await asyncio.to_thread(
-        evaluate,
-        data,
-        difficulty=spec.difficulty,
-        sample_type=spec.sample_type,
-        jurisdiction=spec.jurisdiction,
-        finish_reason=result.finish_reason,
-        duplicates=duplicates,
-        mode=mode,
-        flags=flags,
-        citation_policy=citation_policy,
-    )
+
+    async def gate(candidate: dict[str, Any] | None, extra: list[str]) -> QualityReport:
+        return await asyncio.to_thread(
+            evaluate,
+            candidate,
+            difficulty=spec.difficulty,
+            sample_type=spec.sample_type,
+            jurisdiction=spec.jurisdiction,
+            finish_reason=result.finish_reason,
+            duplicates=duplicates,
+            mode=mode,
+            flags=extra,
+            citation_policy=citation_policy,
+        )
+
+    report = await gate(data, flags)
     if data is None and extraction.error not in (None, "truncated"):
         report = _with_extraction_failure(report, extraction.error, extraction.error_detail)
+    plan = (
+        plan_repair(
+            report,
+            data,
+            difficulty=spec.difficulty,
+            sample_type=spec.sample_type,
+            extraction_error=extraction.error,
+            extraction_detail=extraction.error_detail,
+            raw=result.text,
+        )
+        if repair and not report.accepted
+        else None
+    )
+    if plan is not None:
+        first_tokens = usage.total_tokens
+        fixed = await _repair(
+            plan,
+            data,
+            result.text,
+            spec,
+            router=router,
+            provider=result.provider,
+            model=result.model,
+            extra_headers=extra_headers,
+            on_call=on_call,
+        )
+        base["tokens_used"] += fixed.tokens
+        base["prompt_tokens"] += fixed.prompt_tokens
+        base["completion_tokens"] += fixed.completion_tokens
+        base["calls"] += fixed.calls
+        base["repair_tokens"] = fixed.tokens
+        record: dict[str, Any] = {
+            "attempted": True,
+            "checks": list(plan.checks),
+            "changes": fixed.changes,
+            "tokens": fixed.tokens,
+            "error": fixed.error,
+        }
+        if fixed.data is not None and fixed.changes:
+            retry = await gate(fixed.data, [*flags, "repaired"])
+            record["repaired"] = retry.accepted
+            if retry.accepted:
+                data, report = fixed.data, retry
+                base["repaired"] = True
+                base["repair_saved_tokens"] = max(0, first_tokens - fixed.tokens)
+            else:
+                record["failed_after"] = [c.name for c in retry.failed]
+        else:
+            record["repaired"] = False
+        report = replace(report, repair=record)
     if not report.accepted or data is None:
         return GenerationOutcome(
             kind=OutcomeKind.REJECTED,
@@ -362,6 +443,32 @@ async def generate_one(
             reasons=tuple(c.name for c in report.failed) or ("rejected",),
             **base,
         )
+    if judge is not None:
+        verdict = await judge_sample(
+            data,
+            judge,
+            router=router,
+            sample_type=spec.sample_type,
+            jurisdiction=spec.jurisdiction,
+            difficulty=spec.difficulty,
+            on_call=on_call,
+        )
+        base["tokens_used"] += verdict.tokens
+        base["calls"] += verdict.calls
+        base["judge_tokens"] = verdict.tokens
+        report = replace(report, judge=verdict.record)
+        if verdict.judged and judge.min_score is not None and mode == "strict":
+            check = judge_check(verdict.record, judge.min_score)
+            report = replace(report, checks=(*report.checks, check))
+            if not check.passed:
+                return GenerationOutcome(
+                    kind=OutcomeKind.REJECTED,
+                    sample=None,
+                    quality=replace(report, accepted=False),
+                    elapsed_s=time.perf_counter() - started,
+                    reasons=(CHECK_JUDGE_SCORE,),
+                    **base,
+                )
     sample = _sample_from(
         data, spec, provider=result.provider, model=result.model, batch_id=batch_id
     )
@@ -374,7 +481,7 @@ async def generate_one(
         except DuplicateSampleError:
             failed = CheckResult(CHECK_DUPLICATE, False, "exact duplicate saved concurrently", {})
             checks = tuple(failed if c.name == CHECK_DUPLICATE else c for c in report.checks)
-            report = QualityReport(report.score, False, report.mode, checks, report.flags)
+            report = replace(report, accepted=False, checks=checks)
             return GenerationOutcome(
                 kind=OutcomeKind.REJECTED,
                 sample=None,
@@ -399,4 +506,66 @@ def _with_extraction_failure(
     """Record why no JSON object could be read (the required-fields check alone would only say
     that the fields are missing)."""
     failed = CheckResult("extraction", False, f"{error}: {detail or 'no usable JSON object'}", {})
-    return QualityReport(0.0, False, report.mode, (failed, *report.checks), report.flags)
+    return replace(report, score=0.0, accepted=False, checks=(failed, *report.checks))
+
+
+@dataclass
+class _RepairResult:
+    data: dict[str, Any] | None
+    changes: list[str]
+    tokens: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    error: str | None = None
+
+
+async def _repair(
+    plan: RepairPlan,
+    data: dict[str, Any] | None,
+    raw: str | None,
+    spec: GenerationSpec,
+    *,
+    router: FailoverRouter,
+    provider: str,
+    model: str,
+    extra_headers: Mapping[str, str] | None,
+    on_call: OnCall | None,
+) -> _RepairResult:
+    """The one follow-up, to the model that wrote the sample (it knows its own answer best),
+    through the same router, budgets and ``on_call`` spending hook as every other call. A
+    provider failure leaves the sample as it was: the rejection stands."""
+    messages = repair_messages(plan, data, raw=raw, sample_type=spec.sample_type)
+    whole = "json" in plan.faults
+    request = ChatRequest(
+        messages=messages,
+        model=model,
+        max_tokens=DEFAULT_MAX_TOKENS if whole else REPAIR_MAX_TOKENS,
+        extra_headers=dict(extra_headers or {}),
+        usage_key=f"repair/{'+'.join(plan.kinds)}",
+    )
+    try:
+        routed = await router.chat(request, provider=provider, model=model, on_call=on_call)
+    except ProviderError as exc:
+        return _RepairResult(None, [], error=f"{type(exc).__name__}: {exc.message}")
+    usage = routed.result.usage
+    finish = (routed.result.finish_reason or "").lower()
+    if finish in TRUNCATION_FINISH_REASONS:
+        return _RepairResult(
+            None,
+            [],
+            tokens=usage.total_tokens,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            calls=routed.attempts,
+            error=f"repair reply cut off (finish_reason={finish!r})",
+        )
+    merged, changes = merge_repair(plan, data, routed.result.text, sample_type=spec.sample_type)
+    return _RepairResult(
+        merged,
+        changes,
+        tokens=usage.total_tokens,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        calls=routed.attempts,
+    )

@@ -93,6 +93,10 @@ class QualityReport:
     mode: QualityMode
     checks: tuple[CheckResult, ...]
     flags: tuple[str, ...] = ()
+    #: Set when a follow-up repaired the sample (or tried to): which checks, what changed.
+    repair: Mapping[str, Any] | None = None
+    #: The judge's scores and rationale, or ``{"status": "unjudged", ...}`` when it failed.
+    judge: Mapping[str, Any] | None = None
 
     @property
     def failed(self) -> list[CheckResult]:
@@ -112,6 +116,8 @@ class QualityReport:
             "failed": [{"check": c.name, "reason": c.reason} for c in self.failed],
             "checks": {c.name: {"passed": c.passed, **_jsonable(c.details)} for c in self.checks},
             "flags": list(self.flags),
+            **({"repair": _jsonable(self.repair)} if self.repair is not None else {}),
+            **({"judge": _jsonable(self.judge)} if self.judge is not None else {}),
         }
 
 

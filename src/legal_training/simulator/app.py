@@ -35,6 +35,15 @@ from legal_training.simulator.content import (
     thinking_text,
     write_sample,
 )
+from legal_training.simulator.followups import (
+    apply_defect,
+    drop_comma,
+    is_judge,
+    is_repair,
+    judge_reply,
+    pick_defect,
+    repair_reply,
+)
 from legal_training.simulator.limits import LimitWindow, Refusal, rate_limit_headers
 from legal_training.simulator.state import SimulatorState
 
@@ -237,13 +246,31 @@ class SimulatorApp:
             await self._hold()
             info = F.ErrorInfo(504, "upstream request timed out", "server_error", "timeout")
             raise self._error(info, model, native=call.native)
-        quality = F.pick_quality_faults(state.rng, self.config, call.forced)
-        if model in self.config.wrong_jurisdiction_models:
+        followup = is_repair(call.prompt_text) or is_judge(call.prompt_text)
+        if followup and is_judge(call.prompt_text) and self.config.judge_outage:
+            state.count_fault("judge_outage")
+            raise self._error(F.capacity_error(flavour), model, native=call.native)
+        quality = (
+            frozenset() if followup else F.pick_quality_faults(state.rng, self.config, call.forced)
+        )
+        if model in self.config.wrong_jurisdiction_models and not followup:
             quality = quality | {"wrong_jurisdiction"}
         for name in sorted(quality):
             state.count_fault(name)
-        sample, spec_topic = self._sample(call, quality)
-        content = render_content(state.rng, reshape_fields(sample, quality), quality)
+        if followup:
+            sample = {"id": f"sim_{state.rng.getrandbits(64):016x}"}
+            spec_topic = "repair" if is_repair(call.prompt_text) else "judge"
+            reply = repair_reply if is_repair(call.prompt_text) else judge_reply
+            content = reply(state.rng, call.prompt_text, self.config)
+        else:
+            sample, spec_topic = self._sample(call, quality)
+            defect = pick_defect(state.rng, sample) if "fixable" in quality else None
+            if defect is not None:
+                state.count_fault(f"fixable:{defect}")
+                sample = apply_defect(state.rng, sample, defect, state.catalog)
+            content = render_content(state.rng, reshape_fields(sample, quality), quality)
+            if defect == "json_comma":
+                content = drop_comma(content)
         finish_reason = "stop"
         if transport == "malformed":
             state.count_fault("malformed")

@@ -54,6 +54,7 @@ QUALITY_FAULTS: tuple[str, ...] = (
     "omit_fields",
     "misspell_fields",
     "partial_usage",
+    "fixable",
 )
 """Faults that still answer 200 but with content our extractor or quality gate must handle."""
 
@@ -125,6 +126,16 @@ class SimulatorConfig:
     omit_fields_rate: float = 0.0
     misspell_fields_rate: float = 0.0
     partial_usage_rate: float = 0.0
+    #: Share of answers with one defect a short follow-up can fix (a misspelt heading, one
+    #: step short, reasoning a little short, an empty citation list, a missing comma).
+    fixable_rate: float = 0.0
+    #: Share of repair requests answered with something that fixes nothing.
+    repair_fail_rate: float = 0.0
+    #: The judge's score for every criterion, and the share of samples it scores 1 instead.
+    judge_score: int = 4
+    judge_low_rate: float = 0.0
+    #: Every judge request fails with a 503 (generation and repair are unaffected).
+    judge_outage: bool = False
     api_key: str | None = field(default=None, repr=False)
     models: tuple[str, ...] = ()
     seed: int | None = None
@@ -148,6 +159,11 @@ class SimulatorConfig:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be within [0, 1], got {value}")
+        for name in ("repair_fail_rate", "judge_low_rate"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be within [0, 1]")
+        if not 1 <= self.judge_score <= 5:
+            raise ValueError("judge_score must be within 1..5")
         for name in ("rpm", "tpm", "rpd"):
             value = getattr(self, name)
             if value is not None and value <= 0:

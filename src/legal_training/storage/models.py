@@ -178,6 +178,8 @@ class BatchRow(Base):
     circuits: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     active_seconds: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     last_progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Added by migration 0007: repair and judge counters (see batches.followups).
+    followups: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class SampleBandRow(Base):

@@ -49,7 +49,32 @@ def dataset_overview(session: Session) -> dict[str, Any]:
         for b, n in session.execute(select(bucket, func.count()).group_by(bucket))
         if b is not None
     }
+    judge_score = SampleRow.quality[("judge", "overall")].as_float()
+    judge_status = SampleRow.quality[("judge", "status")].as_string()
+    judged = {
+        int(b): int(n)
+        for b, n in session.execute(
+            select(func.round(judge_score).label("b"), func.count())
+            .where(judge_status == "judged")
+            .group_by("b")
+        )
+        if b is not None
+    }
+    unjudged = session.scalar(
+        select(func.count()).select_from(SampleRow).where(judge_status == "unjudged")
+    )
+    repaired = session.scalar(
+        select(func.count())
+        .select_from(SampleRow)
+        .where(SampleRow.quality[("repair", "repaired")].as_boolean().is_(True))
+    )
     return {
+        "judge": {
+            "scores": [{"score": n, "count": judged.get(n, 0)} for n in range(1, 6)],
+            "judged": sum(judged.values()),
+            "unjudged": int(unjudged or 0),
+        },
+        "repaired": int(repaired or 0),
         "total": int(total or 0),
         "total_tokens": int(tokens or 0),
         "difficulty": _counts(session, SampleRow.difficulty),

@@ -54,5 +54,12 @@ def overview_stats(request: Request, db: DatabaseDep, signed_in: SessionDep) -> 
         stats = dataset_overview(session)
     cost, models = _costs(stats["models"])
     peak = max([b["count"] for b in stats["quality"]["buckets"]] + [stats["quality"]["perfect"], 1])
-    context = {"stats": stats, "models": models, "cost": cost, "quality_peak": peak}
+    judge_peak = max([b["count"] for b in stats["judge"]["scores"]] + [1])
+    context = {
+        "stats": stats,
+        "models": models,
+        "cost": cost,
+        "quality_peak": peak,
+        "judge_peak": judge_peak,
+    }
     return render(request, "partials/overview_stats.html", context)

@@ -6,13 +6,19 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from legal_training.api.deps import DatabaseDep, FailoverRouterDep, ProviderRegistryDep
+from legal_training.api.deps import (
+    DatabaseDep,
+    FailoverRouterDep,
+    ProviderRegistryDep,
+    SettingsDep,
+)
 from legal_training.api.errors import BadRequest, NotFound, ProviderFailure
 from legal_training.api.schemas.generation import (
     BatchQualityPublic,
     GenerateRequest,
     GenerateResponse,
 )
+from legal_training.generation.judge import judge_from_settings
 from legal_training.generation.pipeline import generate_one, resolve_spec
 from legal_training.providers.registry import ProviderRegistry
 from legal_training.storage.quality import batch_quality
@@ -43,6 +49,7 @@ async def generate(
     db: DatabaseDep,
     registry: ProviderRegistryDep,
     failover: FailoverRouterDep,
+    settings: SettingsDep,
 ) -> dict[str, Any]:
     """Generate one sample and run the quality gate; ``save`` stores it when accepted.
 
@@ -67,6 +74,8 @@ async def generate(
         save=body.save,
         mode=body.quality_mode,
         citation_policy=body.citation_policy,
+        repair=body.repair,
+        judge=judge_from_settings(settings),
     )
     if outcome.quality is None and not outcome.success:
         raise ProviderFailure(

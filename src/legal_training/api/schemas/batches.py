@@ -35,6 +35,20 @@ class BatchStartBody(BaseModel):
         max_length=30,
         description="standard, verified_only or plausible (see POST /api/generate).",
     )
+    repair: bool = Field(
+        default=True,
+        description="Repair fixable rejections with one short follow-up instead of a new sample.",
+    )
+    judge: bool | None = Field(
+        default=None,
+        description="Score accepted samples with a judge model (default: on when the "
+        "deployment configures a judge).",
+    )
+    judge_provider: str | None = Field(default=None, max_length=100)
+    judge_model: str | None = Field(default=None, max_length=200)
+    min_judge_score: float | None = Field(
+        default=None, description="Strict mode rejects judged samples scored below this (1-5)."
+    )
 
 
 class BatchStopBody(BaseModel):
@@ -76,6 +90,16 @@ class BatchStatusPublic(Envelope):
     stop_reasons: list[str] = Field(
         default_factory=list, description="Why a failed batch ended, one item per cause."
     )
+    samples_repaired: int = Field(default=0, description="Accepted after a repair follow-up.")
+    repair_attempts: int = 0
+    repair_tokens: int = Field(default=0, description="Tokens spent on repair follow-ups.")
+    repair_tokens_saved: int = Field(
+        default=0, description="Tokens the repairs saved against paying for new samples."
+    )
+    judged: int = 0
+    unjudged: int = Field(default=0, description="Kept without scores: the judge failed.")
+    judge_rejected: int = Field(default=0, description="Rejected for a low judge score.")
+    judge_tokens: int = Field(default=0, description="Tokens spent by the judge.")
 
 
 class BatchResumed(BatchStatusPublic):
@@ -100,6 +124,9 @@ class BatchHistoryEntry(Envelope):
     stop_reasons: list[str] = Field(
         default_factory=list, description="Why a failed batch ended, one item per cause."
     )
+    samples_repaired: int = 0
+    repair_tokens_saved: int = 0
+    judge_tokens: int = 0
 
 
 class BatchHistory(Envelope):

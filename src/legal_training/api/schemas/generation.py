@@ -24,6 +24,9 @@ class GenerateRequest(BaseModel):
     )
     jurisdiction: str | None = Field(default=None, max_length=50)
     save: bool = False
+    repair: bool = Field(
+        default=True, description="Repair a fixable rejection with one short follow-up."
+    )
     quality_mode: Literal["strict", "lenient"] = "strict"
     citation_policy: Literal["standard", "verified_only", "plausible"] = Field(
         default="standard",

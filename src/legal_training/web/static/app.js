@@ -366,6 +366,9 @@
     setField(card, "total", formatNumber(data.total));
     if (data.samples_rejected !== undefined) setField(card, "samples_rejected", formatNumber(data.samples_rejected));
     if (data.tokens_used !== undefined) setField(card, "tokens_used", formatNumber(data.tokens_used));
+    if (data.samples_repaired !== undefined) setField(card, "samples_repaired", formatNumber(data.samples_repaired));
+    if (data.repair_tokens_saved !== undefined) setField(card, "repair_tokens_saved", formatNumber(data.repair_tokens_saved));
+    if (data.judge_tokens !== undefined) setField(card, "judge_tokens", formatNumber(data.judge_tokens));
     if (data.rate_per_minute !== undefined) setField(card, "rate_per_minute", formatNumber(data.rate_per_minute));
     if (data.eta_seconds !== undefined) setField(card, "eta", formatDuration(data.eta_seconds));
     if (data.provider) setField(card, "provider_model", data.provider + (data.model ? " / " + data.model : ""));
