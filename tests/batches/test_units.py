@@ -75,6 +75,22 @@ def test_plan_covers_every_topic_type_pair_once_and_spreads_consecutive_slots() 
     assert set(plan.coverage(len(plan.items) * 2).values()) == {2 * len(types)}
 
 
+def test_work_moved_off_a_topic_goes_first_to_a_topic_no_other_slot_asks_for() -> None:
+    catalog = get_catalog()
+    plan = build_plan(
+        catalog.filter_topics(jurisdiction="uk"),
+        sample_types=catalog.sample_type_ids(),
+        difficulty=None,
+    )
+    count = 12
+    asked = {plan.item(k).topic for k in range(count)}
+    alternatives = plan.alternatives(3, count=count)
+    assert alternatives[0] == plan.item(3)
+    assert alternatives[1].topic not in asked
+    assert sorted(map(repr, alternatives)) == sorted(map(repr, plan.items))
+    assert plan.alternatives(3)[1] == plan.item(4)  # without a count: the cycle's order
+
+
 def test_a_batch_over_the_whole_catalog_spreads_its_first_samples() -> None:
     catalog = get_catalog()
     topics = catalog.filter_topics()

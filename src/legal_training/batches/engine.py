@@ -540,7 +540,7 @@ class BatchEngine:
         """The slot's own item, or the next one whose topic circuit is closed. When every
         topic's circuit is open there is nowhere to move the work: the slot keeps its own
         item, and the batch-level bounds decide whether spending goes on."""
-        alternatives = run.plan.alternatives(slot)
+        alternatives = run.plan.alternatives(slot, count=run.count)
         for item in alternatives:
             if run.circuits.allow(item.topic):
                 return item

@@ -41,11 +41,17 @@ class BatchPlan:
     def item(self, slot: int) -> PlanItem:
         return self.items[slot % len(self.items)]
 
-    def alternatives(self, slot: int) -> list[PlanItem]:
-        """The slot's own item first, then the rest of the cycle in order (used when the
-        slot's topic circuit is open)."""
+    def alternatives(self, slot: int, *, count: int | None = None) -> list[PlanItem]:
+        """The slot's own item first, then the rest of the cycle (used when the slot's topic
+        circuit is open). With the batch's ``count``, the items no other slot of the batch
+        asks for come before those that one does, so moving work keeps coverage even."""
         size = len(self.items)
-        return [self.items[(slot + offset) % size] for offset in range(size)]
+        order = [(slot + offset) % size for offset in range(size)]
+        if count is not None and count < size:
+            unused = [i for i in order[1:] if i >= count]
+            used = [i for i in order[1:] if i < count]
+            order = [order[0], *unused, *used]
+        return [self.items[i] for i in order]
 
     def to_json(self) -> list[dict[str, str]]:
         return [item.as_dict() for item in self.items]
