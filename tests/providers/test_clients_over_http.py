@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from legal_training.providers.base import ChatRequest
+from legal_training.providers.budgets import RateBudget, limits_from
 from legal_training.providers.errors import (
     Action,
     AuthenticationFailed,
@@ -277,3 +278,31 @@ async def test_connection_refused_moves_to_the_next_provider() -> None:
         await client.aclose()
     assert info.value.action is Action.NEXT_PROVIDER
     assert "groq" in str(info.value)
+
+
+async def test_groq_rpm_is_learned_from_the_429_body() -> None:
+    """Groq's headers report requests per day (or nothing per minute); its 429 message states
+    the per-minute limit, and that is what the budget adopts when no cap was set."""
+    config = SimulatorConfig(flavour="groq", rpm=2, window="sliding", api_key=FAKE_KEY)
+    with run_simulator(config) as running:
+        client = client_for(running)
+        try:
+            await client.chat(request("groq"))
+            await client.chat(request("groq"))
+            with pytest.raises(RateLimited) as info:
+                await client.chat(request("groq"))
+        finally:
+            await client.aclose()
+    stated = info.value.rate_limit
+    assert stated is not None
+    minute = stated.get("requests", "minute")
+    assert minute is not None and minute.limit == 2
+    model = DEFAULT_MODELS["groq"][0]
+    for caps, expected, source in ((None, 2, "learned"), (limits_from(rpm=1), 1, "configured")):
+        budget = RateBudget()
+        budget.configure(
+            "groq", limits_from(rpm=30, kind="sliding"), per_model=True, caps=caps or ()
+        )
+        await budget.observe("groq", model, stated)
+        view = next(v for v in budget.describe("groq", model) if v.window == "minute")
+        assert (view.learned, view.effective, view.source) == (2, expected, source)

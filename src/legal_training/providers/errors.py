@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
@@ -43,6 +43,8 @@ import openai
 
 from legal_training.providers.headers import (
     RateLimitSnapshot,
+    Window,
+    WindowLimit,
     parse_duration,
     parse_rate_limit_headers,
 )
@@ -465,6 +467,9 @@ def _map_rate_limited(
     window = _rate_window(body, scope, snapshot)
     if common.get("retry_after") is None:
         common = {**common, "retry_after": _message_retry_after(body)}
+    stated = _stated_limit(body, snapshot)
+    if stated is not None:
+        common = {**common, "rate_limit": stated}
     return RateLimited(
         f"{where}: rate limited on {scope} per {window}{detail}",
         scope=scope,
@@ -478,6 +483,8 @@ def _map_rate_limited(
 _QUOTA_WORDS = re.compile(r"\b(requests?|tokens?)\s+per\s+(min(?:ute)?|hour|day)\b", re.IGNORECASE)
 _QUOTA_ABBREVIATION = re.compile(r"\b(I|O)?(R|T)P(M|H|D)\b")
 _ABBREVIATED_WINDOW: dict[str, RateWindow] = {"M": "minute", "H": "hour", "D": "day"}
+#: Groq and OpenAI state the quota in the message: "Limit 30, Used 30, Requested 1".
+_STATED_LIMIT = re.compile(r"\bLimit:?\s+(\d+)", re.IGNORECASE)
 #: Groq and OpenAI put the wait in the message: "Please try again in 5.289s" / "in 1m0s".
 _TRY_AGAIN = re.compile(r"try again in\s+((?:\d+(?:\.\d+)?(?:ms|h|m|s))+)", re.IGNORECASE)
 
@@ -511,6 +518,25 @@ def _named_quota(body: ErrorBody) -> tuple[RateScope | None, RateWindow | None]:
                 scope = "requests"
                 break
     return scope, window
+
+
+def _stated_limit(body: ErrorBody, snapshot: RateLimitSnapshot) -> RateLimitSnapshot | None:
+    """The snapshot plus the quota a 429's message states ("on requests per minute (RPM):
+    Limit 30, Used 30"), when the headers do not report that window's limit. Groq sends its
+    per-minute request limit nowhere else, so this is how an account's real RPM is learned."""
+    scope, named = _named_quota(body)
+    found = _STATED_LIMIT.search(body.message or "")
+    if scope is None or named not in ("minute", "hour", "day") or not found:
+        return None
+    window: Window = "minute" if named == "minute" else ("hour" if named == "hour" else "day")
+    known = snapshot.get(scope, window)
+    if known is not None and known.limit:
+        return None
+    # Only the limit is taken: "Used" counts a whole minute's calls whose times we do not
+    # know, and the wait is the retry-after's business.
+    stated = WindowLimit(scope=scope, window=window, limit=int(found.group(1)))
+    others = tuple(w for w in snapshot.windows if (w.scope, w.window) != (scope, window))
+    return replace(snapshot, windows=(*others, stated))
 
 
 def _message_retry_after(body: ErrorBody) -> float | None:

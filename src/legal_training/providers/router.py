@@ -26,9 +26,10 @@ What each error does is decided by its type and ``action``, never by its message
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -65,6 +66,7 @@ from legal_training.providers.registry import (
     ProviderSpec,
     RegistryError,
 )
+from legal_training.providers.waiting import WaitingLine
 
 logger = structlog.get_logger(__name__)
 
@@ -203,6 +205,25 @@ class _Routing:
     lasting: dict[str, bool] = field(default_factory=dict)
 
 
+@dataclass
+class _Turn:
+    """A caller's place in the router's :class:`WaitingLine`, taken only once it must wait."""
+
+    stack: contextlib.AsyncExitStack
+    line: WaitingLine
+    key: Hashable
+    held: bool = False
+
+    async def take(self) -> bool:
+        """Wait for the turn unless already held; True when it was just taken (the caller
+        should look again: room may have come while it queued)."""
+        if self.held:
+            return False
+        await self.stack.enter_async_context(self.line.turn(self.key))
+        self.held = True
+        return True
+
+
 class _CallFailed(Exception):
     """One candidate could not answer; ``error`` says why."""
 
@@ -236,6 +257,8 @@ class FailoverRouter:
         self.session_block_s = session_block_s
         self.max_rate_limited = max_rate_limited
         self.cooldowns = Cooldowns(clock=clock)
+        #: Callers waiting for room queue here, so one of them, not all, sleeps on the budgets.
+        self.waiting = WaitingLine()
         self._clock = clock
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -362,7 +385,19 @@ class FailoverRouter:
     async def _pick(
         self, routing: _Routing, request: ChatRequest
     ) -> tuple[_Candidate, Reservation]:
-        """The candidate to call, with its reservation already held."""
+        """The candidate to call, with its reservation already held.
+
+        A caller that finds room takes it at once; one that must wait first takes its turn in
+        :attr:`waiting` (per set of candidates), so only the head of the line sleeps on the
+        budgets and the others look when it has been served (:mod:`.waiting`)."""
+        key = (tuple(c.label for c in routing.candidates), routing.exclude)
+        async with contextlib.AsyncExitStack() as stack:
+            turn = _Turn(stack, self.waiting, key)
+            return await self._pick_in_turn(routing, request, turn)
+
+    async def _pick_in_turn(
+        self, routing: _Routing, request: ChatRequest, turn: _Turn
+    ) -> tuple[_Candidate, Reservation]:
         budget = self.registry.budget
         health = self.registry.health
         while True:
@@ -411,12 +446,21 @@ class FailoverRouter:
                 heads.append((candidate, availability.verdict == "probe"))
             if not heads:
                 if soonest is not None and soonest - now <= budget.max_wait_s:
+                    if await turn.take():
+                        continue
                     await self._sleep(max(min(soonest - now, _PROBE_POLL_S), 0.0))
                     continue
                 raise self._exhausted(routing)
             if len(heads) == 1:
-                candidate, _ = heads[0]
+                candidate, probing = heads[0]
                 _, tokens = await self._cost(candidate, request)
+                if not turn.held and await budget.wait_estimate(
+                    candidate.provider, candidate.model, tokens=tokens
+                ):
+                    if probing:
+                        await health.release_probe(candidate.provider, candidate.model)
+                    await turn.take()
+                    continue
                 try:
                     reservation = await budget.reserve(
                         candidate.provider, candidate.model, tokens=tokens
@@ -433,6 +477,8 @@ class FailoverRouter:
             picked = await self._first_with_room(heads, request)
             if picked is not None:
                 return picked
+            if await turn.take():
+                continue
             waits: list[float] = []
             for candidate, _ in heads:
                 _, tokens = await self._cost(candidate, request)
