@@ -31,6 +31,8 @@ from legal_training.api.routes import (
     transfer,
 )
 from legal_training.batches.engine import BatchEngine
+from legal_training.batches.events import InMemoryEventBus
+from legal_training.batches.snapshots import engine_snapshot_source
 from legal_training.logging import configure_logging
 from legal_training.providers.registry import ProviderRegistry
 from legal_training.providers.router import FailoverRouter
@@ -56,12 +58,17 @@ def create_app(
     db = database or Database(settings.resolved_database_url)
 
     def default_engine(app: FastAPI) -> BatchEngine:
-        return BatchEngine(
+        bus = InMemoryEventBus()
+        engine = BatchEngine(
             database=app.state.database,
             registry=app.state.provider_registry,
             router=app.state.failover_router,
+            bus=bus,
             auto_resume=settings.auto_resume,
         )
+        # A client that falls behind the bounded logs is sent the database's view of the batch.
+        bus.set_snapshot_source(engine_snapshot_source(engine))
+        return engine
 
     make_engine = engine_factory or default_engine
 
