@@ -129,6 +129,16 @@ class SnapshotEvent(BatchEvent):
 SnapshotSource = Callable[[str | None], list[SnapshotEvent]]
 
 
+def event_from_payload(data: dict[str, Any]) -> BatchEvent:
+    """The event :meth:`BatchEvent.payload` described (for buses that carry JSON)."""
+    fields = dict(data)
+    kind = _EVENT_TYPES[fields.pop("type")]
+    fields["created"] = datetime.fromisoformat(fields["created"])
+    if "reasons" in fields:
+        fields["reasons"] = tuple(fields["reasons"])
+    return kind(**fields)
+
+
 def snapshot_from_status(status: dict[str, Any]) -> SnapshotEvent:
     """A snapshot from a batch status as the engine describes it."""
     return SnapshotEvent(
@@ -140,6 +150,11 @@ def snapshot_from_status(status: dict[str, Any]) -> SnapshotEvent:
         int(status.get("tokens_used") or 0),
         status.get("stop_reason"),
     )
+
+
+_EVENT_TYPES: dict[str, type[BatchEvent]] = {
+    kind.name: kind for kind in (ProgressEvent, SampleEvent, ErrorEvent, StatusEvent, SnapshotEvent)
+}
 
 
 @dataclass(frozen=True)
