@@ -5,7 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from legal_training.batches.circuit import CircuitBreakers, CircuitState
-from legal_training.batches.events import InMemoryEventBus, ProgressEvent, StatusEvent
+from legal_training.batches.events import (
+    Envelope,
+    InMemoryEventBus,
+    ProgressEvent,
+    SnapshotEvent,
+    StatusEvent,
+)
 from legal_training.batches.planning import build_plan, spread_topics
 from legal_training.catalog import get_catalog
 
@@ -110,3 +116,88 @@ def test_spreading_keeps_every_topic_once() -> None:
     spread = spread_topics(topics)
     assert sorted(t.full_name for t in spread) == sorted(t.full_name for t in topics)
     assert [t.jurisdiction for t in spread[:8]] == ["uk", "us", "eu", "international"] * 2
+
+
+def test_finished_batches_logs_are_dropped_after_the_grace() -> None:
+    clock = Clock()
+    bus = InMemoryEventBus(retain_after_end_s=30.0, clock=clock, first_id=1)
+    for n in range(300):
+        batch = f"b{n}"
+        for k in range(50):
+            bus.publish(ProgressEvent(batch, k, 50, 0, 10 * k))
+        bus.publish(StatusEvent(batch, "completed", 50, 50))
+    # Within the grace the final events are still there to read.
+    assert bus.retained() == (300, 300 * 51)
+    assert bus.replay("b299", None)[-1].name == "status"
+    clock.now += 31
+    bus.publish(StatusEvent("live", "running", 0, 5))
+    assert bus.retained() == (1, 1)
+    assert bus.replay("b0", None) == []
+
+
+def test_finished_batches_memory_is_freed() -> None:
+    import gc
+    import tracemalloc
+
+    clock = Clock()
+    bus = InMemoryEventBus(retain_after_end_s=1.0, clock=clock, global_log=10, first_id=1)
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        for n in range(300):
+            for k in range(200):
+                bus.publish(ProgressEvent(f"b{n}", k, 200, 0, k))
+            bus.publish(StatusEvent(f"b{n}", "completed", 200, 200))
+        held = tracemalloc.get_traced_memory()[0] - base
+        clock.now += 2
+        bus.publish(StatusEvent("live", "running", 0, 5))
+        gc.collect()
+        after = tracemalloc.get_traced_memory()[0] - base
+    finally:
+        tracemalloc.stop()
+    assert held > 5_000_000  # 60,000 events held before the grace ends
+    assert after < 200_000, after
+
+
+def _snapshots(batch_id: str | None) -> list[SnapshotEvent]:
+    return [SnapshotEvent(batch_id or "a", "running", 7, 10, 1, 70)]
+
+
+async def test_a_last_id_that_fell_off_the_log_gets_a_snapshot_then_live_events() -> None:
+    bus = InMemoryEventBus(batch_log=3, first_id=1, snapshot=_snapshots)
+    first = bus.publish(ProgressEvent("a", 1, 10, 0, 10))
+    for k in range(2, 6):
+        bus.publish(ProgressEvent("a", k, 10, 0, 10))
+    received: list[Envelope] = []
+
+    async def follow() -> None:
+        async for envelope in bus.subscribe("a", first.id):
+            received.append(envelope)
+            if isinstance(envelope.event, StatusEvent):
+                return
+
+    task = asyncio.create_task(follow())
+    await asyncio.sleep(0)
+    end = bus.publish(StatusEvent("a", "completed", 10, 10))
+    await asyncio.wait_for(task, 5)
+    assert [e.name for e in received] == ["snapshot", "status"]
+    assert received[0].id == end.id - 1 and received[0].event.samples_generated == 7  # type: ignore[attr-defined]
+    assert received[1].id == end.id
+
+
+async def test_a_slow_subscriber_overflow_gives_a_snapshot_not_a_gap() -> None:
+    bus = InMemoryEventBus(subscriber_queue=5, first_id=1, snapshot=_snapshots)
+    stream = bus.subscribe("a", None)
+    first_item = asyncio.ensure_future(stream.__anext__())
+    await asyncio.sleep(0)  # subscribed, waiting
+    published = [bus.publish(ProgressEvent("a", k, 10, 0, k)) for k in range(1)]
+    assert (await first_item).id == published[0].id
+    # Nobody reads while 20 events arrive: the queue of 5 overflows.
+    published = [bus.publish(ProgressEvent("a", k, 10, 0, k)) for k in range(20)]
+    snapshot = await asyncio.wait_for(stream.__anext__(), 5)
+    # The lag marker replaced the undelivered events; the reader gets a snapshot stamped with
+    # the latest id, then none of the queued events it covers, then live events.
+    assert snapshot.name == "snapshot" and snapshot.id == published[-1].id
+    tail = bus.publish(ProgressEvent("a", 99, 10, 0, 0))
+    assert (await asyncio.wait_for(stream.__anext__(), 5)).id == tail.id
+    await stream.aclose()  # type: ignore[attr-defined]

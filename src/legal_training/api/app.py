@@ -31,6 +31,9 @@ from legal_training.api.routes import (
     transfer,
 )
 from legal_training.batches.engine import BatchEngine
+from legal_training.batches.events import InMemoryEventBus
+from legal_training.batches.redis_events import RedisEventBus
+from legal_training.batches.snapshots import engine_snapshot_source
 from legal_training.generation.judge import judge_from_settings
 from legal_training.logging import configure_logging
 from legal_training.providers.registry import ProviderRegistry
@@ -41,6 +44,14 @@ from legal_training.storage.db import Database
 from legal_training.web.mount import mount_dashboard
 
 EngineFactory = Callable[[FastAPI], BatchEngine]
+
+
+def build_event_bus(settings: Settings) -> InMemoryEventBus | RedisEventBus:
+    """Redis streams when ``LEGAL_TRAINING_REDIS_URL`` is set, so every API process streams
+    every batch (docs/architecture.md, "Events"); otherwise this process's memory."""
+    if settings.redis_url is not None:
+        return RedisEventBus(settings.redis_url.get_secret_value())
+    return InMemoryEventBus()
 
 
 def create_app(
@@ -57,13 +68,18 @@ def create_app(
     db = database or Database(settings.resolved_database_url)
 
     def default_engine(app: FastAPI) -> BatchEngine:
-        return BatchEngine(
+        bus = build_event_bus(settings)
+        engine = BatchEngine(
             database=app.state.database,
             registry=app.state.provider_registry,
             router=app.state.failover_router,
+            bus=bus,
             auto_resume=settings.auto_resume,
             judge=judge_from_settings(settings),
         )
+        # A client that falls behind the bounded logs is sent the database's view of the batch.
+        bus.set_snapshot_source(engine_snapshot_source(engine))
+        return engine
 
     make_engine = engine_factory or default_engine
 

@@ -21,8 +21,15 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
 from legal_training.batches.engine import BatchEngine, BatchStateError
-from legal_training.batches.events import ErrorEvent, ProgressEvent, StatusEvent
+from legal_training.batches.events import (
+    ErrorEvent,
+    InMemoryEventBus,
+    ProgressEvent,
+    SnapshotEvent,
+    StatusEvent,
+)
 from legal_training.batches.params import BatchRequest, BatchValidationError
+from legal_training.batches.snapshots import engine_snapshot_source
 from legal_training.catalog import CatalogError
 from legal_training.cli.common import console, fail, open_database, out
 from legal_training.generation.judge import judge_from_settings
@@ -68,9 +75,15 @@ async def _run(request: BatchRequest | None, resume_id: str | None) -> int:
     settings = get_settings()
     db = open_database(settings)
     registry = build_registry_with_simulator(settings)
+    bus = InMemoryEventBus()
     engine = BatchEngine(
-        database=db, registry=registry, auto_resume=False, judge=judge_from_settings(settings)
+        database=db,
+        registry=registry,
+        bus=bus,
+        auto_resume=False,
+        judge=judge_from_settings(settings),
     )
+    bus.set_snapshot_source(engine_snapshot_source(engine))
     try:
         if resume_id is not None:
             info = await engine.resume(resume_id)
@@ -109,7 +122,7 @@ async def _run(request: BatchRequest | None, resume_id: str | None) -> int:
                     elif isinstance(event, ErrorEvent) and event.category == "quality":
                         for reason in event.reasons:
                             state["reasons"][reason] += 1
-                    elif isinstance(event, StatusEvent):
+                    elif isinstance(event, StatusEvent | SnapshotEvent):
                         state["accepted"] = event.samples_generated
                         if event.terminal:
                             final = event.status

@@ -27,7 +27,7 @@ from legal_training.api.schemas.batches import (
     StuckBatches,
 )
 from legal_training.batches.engine import BatchStatus
-from legal_training.batches.events import Envelope, StatusEvent
+from legal_training.batches.events import Envelope, SnapshotEvent, StatusEvent
 from legal_training.batches.params import BatchRequest
 
 router = APIRouter(prefix="/api", tags=["batches"])
@@ -211,7 +211,7 @@ async def stream_batch(
                 return
             yield _sse(envelope)
             event = envelope.event
-            if isinstance(event, StatusEvent) and event.terminal:
+            if isinstance(event, StatusEvent | SnapshotEvent) and event.terminal:
                 return
 
     return EventSourceResponse(events(), ping=HEARTBEAT_S, headers=_SSE_HEADERS)
