@@ -270,8 +270,10 @@
   // -- live batches over SSE -----------------------------------------------------------------------
 
   const cardTimers = new Map();
-  // The latest card request per batch: a slower, older response (rendered while the batch was
-  // still running) must never replace the card a newer one already showed as finished.
+  // Per batch, the number of the last card request sent and of the newest one shown: a
+  // slower, older response (rendered while the batch was still running) never replaces what a
+  // newer one already showed, yet every response newer than the one shown is applied, so a
+  // fast stream of events cannot keep a card from appearing.
   const cardRequests = new Map();
   let liveState = null;
 
@@ -288,8 +290,9 @@
 
   async function refreshCard(batchId, createIfMissing) {
     const url = "/generate/batches/" + encodeURIComponent(batchId) + "/card";
-    const ticket = (cardRequests.get(batchId) || 0) + 1;
-    cardRequests.set(batchId, ticket);
+    const seen = cardRequests.get(batchId) || { sent: 0, shown: 0 };
+    const ticket = seen.sent + 1;
+    cardRequests.set(batchId, { sent: ticket, shown: seen.shown });
     let response;
     try {
       response = await fetch(url, { headers: FRAGMENT_HEADER, credentials: "same-origin" });
@@ -298,14 +301,14 @@
     }
     if (!response.ok) return;
     const html = (await response.text()).trim(); // rendered and escaped by the server
-    if (cardRequests.get(batchId) !== ticket) return; // a newer request owns this card
+    const latest = cardRequests.get(batchId);
+    if (latest.shown > ticket) return; // a newer response is already on the page
+    latest.shown = ticket;
     const template = document.createElement("template");
     template.innerHTML = html;
     const fresh = template.content.firstElementChild;
     if (!fresh) return;
     const current = findCard(batchId);
-    const shown = current?.getAttribute("data-status");
-    if (shown && shown !== "running" && fresh.getAttribute("data-status") === "running") return;
     if (current) {
       const focused = current.contains(document.activeElement) ? document.activeElement.getAttribute("data-action") : null;
       // Keep what the reader opened (the rejection reasons) open across refreshes.
