@@ -84,7 +84,7 @@ def main() -> None:
 
     _per_row("all derivations (as an import does them)", n, prepared, repeat=1)
     for url_label in ("sqlite",):
-        with tempfile.TemporaryDirectory(dir="/work/benchdata") as tmp:
+        with tempfile.TemporaryDirectory() as tmp:
             db = Database(f"sqlite:///{Path(tmp) / 'cost.db'}")
             db.migrate()
             started = time.perf_counter()
