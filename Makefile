@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest bench install install-dev clean
+.PHONY: run test lint typecheck pytest bench bench-data install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ $(CURATOR_VENV)/bin/python:
 bench: $(DEV_STAMP) $(CURATOR_VENV)/bin/python
 	$(BIN)/python -m benchmarks.bench_pacing --runs 3 --curator-python $(CURATOR_VENV)/bin/python
 	$(BIN)/python -m benchmarks.bench_batch
+
+# Import throughput and every data query at 10k and 100k rows (ROWS="10000 100000 1000000" for
+# 1M; ~25 GB free under BENCH_DIR). Set BENCH_POSTGRES to a database the run may wipe.
+ROWS ?= 10000 100000
+BENCH_DIR ?= benchmarks/.data/scale
+bench-data: $(DEV_STAMP)
+	PYTHONPATH=src $(BIN)/python -m benchmarks.bench_data_scale --rows $(ROWS) --workdir $(BENCH_DIR) \
+		--original $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES),)
+	PYTHONPATH=src $(BIN)/python -m benchmarks.bench_derive_cost
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -287,3 +287,22 @@ def test_non_finite_numbers_in_sample_json_are_400(client: TestClient, number: b
     )
     _assert_error(response, 400)
     assert _ids(client) == []
+
+
+def test_after_cursor_pages_the_list_filter_and_batch_routes(client: TestClient) -> None:
+    _add(
+        client,
+        *[make_sample(i, batch_id="b1", created_at=f"2025-01-{i + 1:02d}") for i in range(5)],
+    )
+    for path in ("/api/data", "/api/samples/filter", "/api/batch/b1/samples"):
+        first = client.get(path, params={"limit": 3}).json()
+        assert [s["id"] for s in first["samples"]] == [f"sample_0000{i}" for i in (4, 3, 2)]
+        second = client.get(path, params={"limit": 3, "after": first["next_after"]}).json()
+        assert [s["id"] for s in second["samples"]] == ["sample_00001", "sample_00000"]
+        assert second["next_after"] is None and second["total"] == 5
+
+
+def test_a_malformed_after_cursor_is_400(client: TestClient) -> None:
+    response = client.get("/api/data", params={"after": "not-a-cursor"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor"

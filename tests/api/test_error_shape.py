@@ -43,7 +43,11 @@ from legal_training.storage.io import (
     UnsupportedFormatError,
 )
 from legal_training.storage.records import SampleValidationError
-from legal_training.storage.samples import DuplicateSampleError, SampleNotFoundError
+from legal_training.storage.samples import (
+    DuplicateSampleError,
+    InvalidCursorError,
+    SampleNotFoundError,
+)
 from legal_training.storage.search import SearchQueryError
 
 
@@ -103,6 +107,7 @@ def _domain_errors() -> list[tuple[DomainError, int, str]]:
         (HubUnavailableError("hub down"), 502, "hub_unavailable"),
         (SampleValidationError(["question: missing"]), 400, "invalid_sample"),
         (SampleNotFoundError("s1"), 404, "sample_not_found"),
+        (InvalidCursorError("bad cursor"), 400, "invalid_cursor"),
         (DuplicateSampleError(["s1"]), 409, "duplicate_id"),
         (SearchQueryError("empty query"), 400, "invalid_query"),
         (ImportFailedError(outcome), 400, "invalid_import"),

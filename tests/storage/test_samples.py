@@ -11,6 +11,8 @@ from legal_training.storage.db import Database
 from legal_training.storage.records import SampleValidationError
 from legal_training.storage.samples import (
     DuplicateSampleError,
+    InvalidCursorError,
+    PageCursor,
     SampleNotFoundError,
     SampleRepository,
 )
@@ -113,6 +115,39 @@ def test_page_is_newest_first_with_filtered_total(database: Database) -> None:
     assert total == 3
     assert [s["id"] for s in page] == ["sample_00005", "sample_00003"]
     assert [s["id"] for s in rest] == ["sample_00001"]
+
+
+def test_keyset_pages_walk_every_row_once_in_offset_order_including_ties(
+    database: Database,
+) -> None:
+    # Three samples share one timestamp, so the cursor must break ties by seq.
+    stamps = ["2025-01-01", "2025-01-02", "2025-01-02", "2025-01-02", "2025-01-03", "2025-01-04"]
+    samples = [
+        make_sample(i, difficulty="basic" if i != 4 else "expert", created_at=stamp)
+        for i, stamp in enumerate(stamps)
+    ]
+    _add(database, *samples)
+    filters = SampleFilters(difficulty="basic")
+    with database.read() as session:
+        repo = SampleRepository(session, database.dialect)
+        by_offset, _ = repo.page(filters, limit=100)
+        walked: list[str] = []
+        cursor: PageCursor | None = None
+        for _ in range(10):
+            page, total, cursor = repo.page_with_cursor(filters, limit=2, after=cursor)
+            walked += [s["id"] for s in page]
+            if cursor is None:
+                break
+            cursor = PageCursor.decode(cursor.encode())  # as a client would pass it back
+    assert total == 5
+    assert walked == [s["id"] for s in by_offset]
+    assert len(set(walked)) == 5 and "sample_00004" not in walked
+
+
+@pytest.mark.parametrize("text", ["", "12", "a.b", "1.-2", "1.2.3", "9" * 41, "1e5.3"])
+def test_a_cursor_that_was_not_handed_out_is_rejected(text: str) -> None:
+    with pytest.raises(InvalidCursorError):
+        PageCursor.decode(text)
 
 
 def test_search_matches_words_in_the_requested_field(database: Database) -> None:

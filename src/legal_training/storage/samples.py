@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from legal_training.catalog.fields import QUALITY_FIELDS, SAMPLE_FIELDS, TEXT_FIELDS, SampleFilters
@@ -65,6 +66,46 @@ class DuplicateSampleError(DomainError, ValueError):
 
     def error_details(self) -> Any:
         return {"ids": self.ids[:100]}
+
+
+class InvalidCursorError(DomainError, ValueError):
+    """An ``after=`` cursor this server did not hand out (or one that was altered)."""
+
+    status = 400
+    code = "invalid_cursor"
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class PageCursor:
+    """Where a newest-first page ended: the last row's ``(created_at, seq)`` sort key.
+
+    Encoded as ``<microseconds since epoch>.<seq>`` so a client can pass it back verbatim as
+    ``after=``; the next page then starts with an index seek instead of walking the offset, and
+    a row deleted meanwhile cannot shift it.
+    """
+
+    created_at: datetime
+    seq: int
+
+    def encode(self) -> str:
+        micros = (self.created_at - _EPOCH) // timedelta(microseconds=1)
+        return f"{micros}.{self.seq}"
+
+    @classmethod
+    def decode(cls, text: str) -> PageCursor:
+        micros, dot, seq = text.partition(".")
+        if not dot or not micros.lstrip("-").isdigit() or not seq.isdigit() or len(text) > 40:
+            raise InvalidCursorError(
+                f"invalid after= cursor {text[:60]!r}: pass back a page's next_after unchanged"
+            )
+        try:
+            created_at = _EPOCH + timedelta(microseconds=int(micros))
+        except OverflowError as exc:
+            raise InvalidCursorError(f"invalid after= cursor {text[:60]!r}: out of range") from exc
+        return cls(created_at, int(seq))
 
 
 def apply_filters(statement: Select[*_Ts], filters: SampleFilters) -> Select[*_Ts]:
@@ -202,26 +243,49 @@ class SampleRepository:
         return int(self.session.scalar(statement) or 0)
 
     def page(
-        self, filters: SampleFilters, *, limit: int, offset: int = 0
+        self,
+        filters: SampleFilters,
+        *,
+        limit: int,
+        offset: int = 0,
+        after: PageCursor | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         """A page, newest first, and the total matching the filters.
 
-        The page's row ids are found first from the narrow table (an index scan, however deep
-        the offset), and only those rows are then loaded with their texts.
+        The page's row ids are found first from the narrow table (an index scan), and only
+        those rows are then loaded with their texts. With ``after`` the scan starts just past
+        that cursor (keyset pagination: as cheap at row 900,000 as at row 0); ``offset`` then
+        skips further rows from there.
         """
+        return self.page_with_cursor(filters, limit=limit, offset=offset, after=after)[:2]
+
+    def page_with_cursor(
+        self,
+        filters: SampleFilters,
+        *,
+        limit: int,
+        offset: int = 0,
+        after: PageCursor | None = None,
+    ) -> tuple[list[dict[str, Any]], int, PageCursor | None]:
+        """:meth:`page` plus the cursor of its last row (``None`` when nothing follows)."""
         order = (SampleRow.created_at.desc(), SampleRow.seq.desc())
-        ids = (
-            apply_filters(select(SampleRow.seq), filters)
-            .order_by(*order)
-            .limit(limit)
-            .offset(offset)
-        )
-        seqs = list(self.session.scalars(ids))
+        ids = apply_filters(select(SampleRow.seq, SampleRow.created_at), filters)
+        if after is not None:
+            # The plain range on created_at is what lets both databases seek in its index; the
+            # same condition written only as an OR made SQLite filter row by row (40 ms against
+            # 0.25 ms at 100,000 rows).
+            ids = ids.where(
+                SampleRow.created_at <= after.created_at,
+                or_(SampleRow.created_at < after.created_at, SampleRow.seq < after.seq),
+            )
+        keys = self.session.execute(ids.order_by(*order).limit(limit).offset(offset)).all()
+        seqs = [seq for seq, _ in keys]
         rows: list[SampleRow] = []
         if seqs:
             statement = select(SampleRow).where(SampleRow.seq.in_(seqs)).order_by(*order)
             rows = list(self.session.scalars(statement))
-        return [sample_to_dict(r) for r in rows], self.count(filters)
+        cursor = PageCursor(keys[-1][1], keys[-1][0]) if len(keys) == limit else None
+        return [sample_to_dict(r) for r in rows], self.count(filters), cursor
 
     def by_ids(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         """Samples for ``ids`` in the order asked for; unknown ids are skipped."""

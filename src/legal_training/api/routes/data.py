@@ -24,23 +24,43 @@ from legal_training.api.schemas.samples import (
 )
 from legal_training.catalog.fields import REQUIRED_FIELDS, SampleFilters
 from legal_training.storage.batches import BatchRepository
-from legal_training.storage.samples import SampleRepository
+from legal_training.storage.samples import PageCursor, SampleRepository
 from legal_training.storage.search import SEARCH_FIELDS
 
 router = APIRouter(prefix="/api", tags=["data"])
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size (1-1000).")]
 Offset = Annotated[int, Query(ge=0, le=100_000_000)]
+After = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Keyset cursor: a page's next_after, to fetch the page after it at any depth.",
+    ),
+]
+
+
+def _cursor(after: str | None) -> PageCursor | None:
+    return PageCursor.decode(after) if after is not None else None
 
 
 @router.get("/data", response_model=SamplesPage)
 def list_samples(
-    db: DatabaseDep, filters: FiltersDep, limit: Limit = 100, offset: Offset = 0
+    db: DatabaseDep,
+    filters: FiltersDep,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    after: After = None,
 ) -> dict[str, Any]:
-    """A page of samples, newest first, with the total matching the filters."""
+    """A page of samples, newest first, with the total matching the filters.
+
+    ``next_after`` is the cursor to pass as ``after=`` for the next page (``null`` on the last
+    page); unlike a growing ``offset`` it costs the same at any depth.
+    """
+    cursor = _cursor(after)
     with db.read() as session:
-        samples, total = SampleRepository(session, db.dialect).page(
-            filters, limit=limit, offset=offset
+        samples, total, next_cursor = SampleRepository(session, db.dialect).page_with_cursor(
+            filters, limit=limit, offset=offset, after=cursor
         )
     return {
         "samples": samples,
@@ -48,6 +68,8 @@ def list_samples(
         "count": len(samples),
         "limit": limit,
         "offset": offset,
+        "after": after,
+        "next_after": next_cursor.encode() if next_cursor else None,
     }
 
 
@@ -109,10 +131,14 @@ def search_samples(
 
 @router.get("/samples/filter", response_model=FilteredPage)
 def filter_samples(
-    db: DatabaseDep, filters: FiltersDep, limit: Limit = 100, offset: Offset = 0
+    db: DatabaseDep,
+    filters: FiltersDep,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    after: After = None,
 ) -> dict[str, Any]:
     """Exact-match filters (V2's route): ``/api/data``'s page plus the filters applied."""
-    page = list_samples(db, filters, limit=limit, offset=offset)
+    page = list_samples(db, filters, limit=limit, offset=offset, after=after)
     return {"success": True, **page, "filters": filters.as_dict()}
 
 
@@ -162,11 +188,16 @@ def download_samples(body: DownloadRequest, db: DatabaseDep) -> Response:
 
 @router.get("/batch/{batch_id}/samples", response_model=BatchSamples)
 def batch_samples(
-    batch_id: str, db: DatabaseDep, limit: Limit = 1000, offset: Offset = 0
+    batch_id: str,
+    db: DatabaseDep,
+    limit: Limit = 1000,
+    offset: Offset = 0,
+    after: After = None,
 ) -> dict[str, Any]:
+    cursor = _cursor(after)
     with db.read() as session:
-        samples, total = SampleRepository(session, db.dialect).page(
-            SampleFilters(batch_id=batch_id), limit=limit, offset=offset
+        samples, total, next_cursor = SampleRepository(session, db.dialect).page_with_cursor(
+            SampleFilters(batch_id=batch_id), limit=limit, offset=offset, after=cursor
         )
         info = BatchRepository(session).find(batch_id)
     if total == 0 and info is None:
@@ -177,5 +208,6 @@ def batch_samples(
         "samples": samples,
         "count": len(samples),
         "total": total,
+        "next_after": next_cursor.encode() if next_cursor else None,
         "batch_info": info,
     }

@@ -83,6 +83,8 @@ class SamplesPage(BaseModel):
     count: int
     limit: int
     offset: int
+    after: str | None = None
+    next_after: str | None = None
 
 
 class SampleResponse(BaseModel):
@@ -135,4 +137,5 @@ class BatchSamples(Envelope):
     samples: list[SamplePublic]
     count: int
     total: int
+    next_after: str | None = None
     batch_info: dict[str, Any] | None
