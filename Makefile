@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest bench install install-dev clean
+.PHONY: run test lint typecheck pytest bench bench-data install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,16 @@ $(CURATOR_VENV)/bin/python:
 bench: $(DEV_STAMP) $(CURATOR_VENV)/bin/python
 	$(BIN)/python -m benchmarks.bench_pacing --runs 3 --curator-python $(CURATOR_VENV)/bin/python
 	$(BIN)/python -m benchmarks.bench_batch
+
+# Import throughput, memory and API timings at 10k / 100k / 1M rows (about 25 GB of disk at 1M).
+# BENCH_DATA_POSTGRES: the URL of a PostgreSQL database the benchmark may reset (optional).
+BENCH_DATA_DIR ?= /tmp
+BENCH_DATA_POSTGRES ?=
+bench-data: $(DEV_STAMP)
+	for rows in 10000 100000 1000000; do \
+		$(BIN)/python -m benchmarks.bench_data_scale --rows $$rows --workdir $(BENCH_DATA_DIR) \
+			$(if $(BENCH_DATA_POSTGRES),--postgres $(BENCH_DATA_POSTGRES)) || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

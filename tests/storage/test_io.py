@@ -147,7 +147,7 @@ def test_chunks_derived_in_worker_processes_match_one_by_one_adds(database: Data
     from legal_training.storage.records import derived_columns, prepare_new_sample
 
     rows = [make_sample(i) for i in range(20)]
-    outcome = sample_io.import_rows(database, enumerate(rows, start=1), chunk_rows=6)
+    outcome = sample_io.import_rows(database, enumerate(rows, start=1), chunk_rows=6, workers=2)
     assert outcome.imported == 20
     with database.read() as session:
         stored = {r.id: r for r in session.scalars(select(SampleRow))}
@@ -163,3 +163,10 @@ def test_chunks_derived_in_worker_processes_match_one_by_one_adds(database: Data
         expected = derived_columns(prepare_new_sample(row, derive=False))
         assert {k: getattr(stored[row["id"]], k) for k in expected} == expected
         assert keys[row["id"]] == set(keys_for(row["question"], row["answer"]))
+
+
+def test_one_worker_derives_in_process_with_the_same_result(database: Database) -> None:
+    rows = [make_sample(i) for i in range(9)]
+    outcome = sample_io.import_rows(database, enumerate(rows, start=1), chunk_rows=4, workers=1)
+    assert outcome.imported == 9
+    assert sorted(s["id"] for s in _all(database)) == sorted(r["id"] for r in rows)

@@ -228,8 +228,12 @@ def import_rows(
     *,
     progress: ProgressCallback | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    workers: int | None = None,
 ) -> ImportOutcome:
     """Validate and insert every row in one transaction; raise ``ImportFailedError`` on any problem.
+
+    ``workers`` processes derive the token counts and band keys (default: one per core; 1 derives
+    in this process).
 
     Checks: JSON syntax, the 7 required fields and their types, known difficulty/jurisdiction,
     duplicate ids inside the payload and ids already in the dataset.
@@ -237,7 +241,7 @@ def import_rows(
     outcome = ImportOutcome()
     seen: dict[str, int] = {}
     pending: list[tuple[int, dict[str, Any]]] = []
-    deriver = ChunkDeriver()
+    deriver = ChunkDeriver(workers)
 
     def write(repo: SampleRepository, derived: Derived) -> None:
         chunk, keys = derived
