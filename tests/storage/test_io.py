@@ -169,4 +169,4 @@ def test_one_worker_derives_in_process_with_the_same_result(database: Database) 
     rows = [make_sample(i) for i in range(9)]
     outcome = sample_io.import_rows(database, enumerate(rows, start=1), chunk_rows=4, workers=1)
     assert outcome.imported == 9
-    assert sorted(s["id"] for s in _all(database)) == sorted(r["id"] for r in rows)
+    assert sorted(str(s["id"]) for s in _all(database)) == sorted(str(r["id"]) for r in rows)

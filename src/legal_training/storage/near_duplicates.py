@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import psycopg
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -57,6 +58,16 @@ class NearDuplicateIndex:
         if not rows:
             return
         connection = self.session.connection()
+        if connection.dialect.name == "postgresql":  # COPY streams them instead of 32 statements
+            driver = connection.connection.driver_connection
+            assert isinstance(driver, psycopg.Connection)
+            with (
+                driver.cursor() as cursor,
+                cursor.copy("COPY sample_bands (sample_seq, band_key) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            return
         marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
         connection.exec_driver_sql(
             f"INSERT INTO sample_bands (sample_seq, band_key) VALUES ({marker}, {marker})", rows
