@@ -137,3 +137,36 @@ def test_unknown_columns_are_kept_not_dropped(database: Database) -> None:
 def test_unsupported_suffix_is_refused() -> None:
     with pytest.raises(sample_io.UnsupportedFormatError):
         sample_io.detect_format("dataset.xlsx")
+
+
+def test_chunks_derived_in_worker_processes_match_one_by_one_adds(database: Database) -> None:
+    from sqlalchemy import select
+
+    from legal_training.storage.models import SampleBandRow, SampleRow
+    from legal_training.storage.near_duplicates import keys_for
+    from legal_training.storage.records import derived_columns, prepare_new_sample
+
+    rows = [make_sample(i) for i in range(20)]
+    outcome = sample_io.import_rows(database, enumerate(rows, start=1), chunk_rows=6, workers=2)
+    assert outcome.imported == 20
+    with database.read() as session:
+        stored = {r.id: r for r in session.scalars(select(SampleRow))}
+        band_rows = session.execute(
+            select(SampleRow.id, SampleBandRow.band_key).join(
+                SampleBandRow, SampleBandRow.sample_seq == SampleRow.seq
+            )
+        ).all()
+    keys: dict[str, set[int]] = {}
+    for sample_id, key in band_rows:
+        keys.setdefault(sample_id, set()).add(key)
+    for row in rows:
+        expected = derived_columns(prepare_new_sample(row, derive=False))
+        assert {k: getattr(stored[row["id"]], k) for k in expected} == expected
+        assert keys[row["id"]] == set(keys_for(row["question"], row["answer"]))
+
+
+def test_one_worker_derives_in_process_with_the_same_result(database: Database) -> None:
+    rows = [make_sample(i) for i in range(9)]
+    outcome = sample_io.import_rows(database, enumerate(rows, start=1), chunk_rows=4, workers=1)
+    assert outcome.imported == 9
+    assert sorted(str(s["id"]) for s in _all(database)) == sorted(str(r["id"]) for r in rows)

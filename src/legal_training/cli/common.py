@@ -9,7 +9,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
 from legal_training.catalog import CatalogError
 from legal_training.catalog.fields import PUBLIC_FILTERS, FilterError, SampleFilters
@@ -35,11 +43,23 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+class RowRateColumn(ProgressColumn):
+    """Rows per second over rich's recent window, so a long import shows its current pace."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.speed
+        return Text("" if speed is None else f"{speed:,.0f} rows/s")
+
+
 def row_progress(on: Console = console, *, rows: bool = True) -> Progress:
-    """A spinner with elapsed time and, for streamed data, the rows done so far."""
-    columns = [SpinnerColumn(), TextColumn("[progress.description]{task.description}")]
+    """A spinner with elapsed time and, for streamed data, the rows done so far and rows/s."""
+    columns: list[ProgressColumn] = [
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+    ]
     if rows:
         columns.append(TextColumn("{task.completed:,} rows"))
+        columns.append(RowRateColumn())
     return Progress(*columns, TimeElapsedColumn(), console=on)
 
 

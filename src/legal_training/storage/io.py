@@ -27,11 +27,8 @@ import pyarrow.parquet as pq
 from legal_training.catalog.fields import REQUIRED_FIELDS, SAMPLE_FIELDS, SampleFilters
 from legal_training.errors import DomainError
 from legal_training.storage.db import Database
-from legal_training.storage.records import (
-    SampleValidationError,
-    add_derived_columns,
-    prepare_new_sample,
-)
+from legal_training.storage.derive import ChunkDeriver, Derived
+from legal_training.storage.records import SampleValidationError, prepare_new_sample
 from legal_training.storage.samples import SampleRepository
 
 ImportFormat = Literal["jsonl", "json", "parquet", "csv"]
@@ -231,8 +228,12 @@ def import_rows(
     *,
     progress: ProgressCallback | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    workers: int | None = None,
 ) -> ImportOutcome:
     """Validate and insert every row in one transaction; raise ``ImportFailedError`` on any problem.
+
+    ``workers`` processes derive the token counts and band keys (default: one per core; 1 derives
+    in this process).
 
     Checks: JSON syntax, the 7 required fields and their types, known difficulty/jurisdiction,
     duplicate ids inside the payload and ids already in the dataset.
@@ -240,6 +241,13 @@ def import_rows(
     outcome = ImportOutcome()
     seen: dict[str, int] = {}
     pending: list[tuple[int, dict[str, Any]]] = []
+    deriver = ChunkDeriver(workers)
+
+    def write(repo: SampleRepository, derived: Derived) -> None:
+        chunk, keys = derived
+        if outcome.ok:
+            repo.insert_prepared(chunk, band_keys=keys)
+            outcome.imported += len(chunk)
 
     def flush(repo: SampleRepository) -> None:
         if not pending:
@@ -250,10 +258,8 @@ def import_rows(
                 outcome.add_problem(number, f"id {values['id']!r} already exists in the dataset")
                 outcome.duplicate_ids.append(values["id"])
         if outcome.ok:
-            chunk = [v for _, v in pending]
-            add_derived_columns(chunk)
-            repo.insert_prepared(chunk)
-            outcome.imported += len(chunk)
+            for derived in deriver.submit([v for _, v in pending]):
+                write(repo, derived)
         pending.clear()
         if progress is not None:
             progress(outcome.rows_read)
@@ -282,6 +288,9 @@ def import_rows(
                 if len(pending) >= chunk_rows:
                     flush(repo)
             flush(repo)
+            if outcome.ok:
+                for derived in deriver.drain():
+                    write(repo, derived)
             if outcome.rows_read == 0:
                 outcome.add_problem(0, "no samples found in the input")
             if not outcome.ok:
@@ -289,6 +298,8 @@ def import_rows(
     except ImportFailedError:
         outcome.imported = 0
         raise
+    finally:
+        deriver.close()
     if outcome.imported >= ANALYZE_AFTER_ROWS:
         db.analyze()
     return outcome

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+import psycopg
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from legal_training.similarity import (
@@ -48,13 +49,29 @@ class NearDuplicateIndex:
         self.add_many([(sample_seq, keys)])
 
     def add_many(self, entries: Sequence[tuple[int, Sequence[int]]]) -> None:
-        rows = [
-            {"sample_seq": seq, "band_key": key}
-            for seq, keys in entries
-            for key in dict.fromkeys(keys)
-        ]
-        if rows:
-            self.session.execute(insert(SampleBandRow), rows)
+        """Insert the keys as one driver-level ``executemany`` of plain tuples.
+
+        Each sample has 32 keys, so an import writes 32 band rows per sample: the ORM's per-row
+        bookkeeping would cost more than the database does.
+        """
+        rows = [(seq, key) for seq, keys in entries for key in dict.fromkeys(keys)]
+        if not rows:
+            return
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":  # COPY streams them instead of 32 statements
+            driver = connection.connection.driver_connection
+            assert isinstance(driver, psycopg.Connection)
+            with (
+                driver.cursor() as cursor,
+                cursor.copy("COPY sample_bands (sample_seq, band_key) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        connection.exec_driver_sql(
+            f"INSERT INTO sample_bands (sample_seq, band_key) VALUES ({marker}, {marker})", rows
+        )
 
     def find(
         self,

@@ -165,8 +165,13 @@ class SampleRepository:
         NearDuplicateIndex(self.session).replace(row.seq, keys_for(row.question, row.answer))
         return row
 
-    def insert_prepared(self, rows: list[dict[str, Any]]) -> None:
-        """Bulk insert of rows already checked by :func:`prepare_new_sample` (imports)."""
+    def insert_prepared(
+        self, rows: list[dict[str, Any]], *, band_keys: Sequence[Sequence[int]] | None = None
+    ) -> None:
+        """Bulk insert of rows already checked by :func:`prepare_new_sample` (imports).
+
+        ``band_keys`` (one list per row) lets an import compute them in worker processes.
+        """
         if not rows:
             return
         statement = insert(SampleRow).returning(
@@ -181,11 +186,10 @@ class SampleRepository:
                 for (seq, _), values in zip(inserted, rows, strict=True)
             ],
         )
+        if band_keys is None:
+            band_keys = [keys_for(values["question"], values["answer"]) for values in rows]
         NearDuplicateIndex(self.session).add_many(
-            [
-                (seq, keys_for(values["question"], values["answer"]))
-                for (seq, _), values in zip(inserted, rows, strict=True)
-            ]
+            [(seq, keys) for (seq, _), keys in zip(inserted, band_keys, strict=True)]
         )
 
     def find_by_question_hash(self, digest: str, *, limit: int = 5) -> list[str]:
