@@ -63,6 +63,7 @@ def create_app(
             router=app.state.failover_router,
             auto_resume=settings.auto_resume,
             judge=judge_from_settings(settings),
+            lease_s=settings.batch_lease_s,
         )
 
     make_engine = engine_factory or default_engine

@@ -32,6 +32,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
+    # Transactions are begun by :func:`_sqlite_begin`, not by the driver, so that a write can
+    # take the database's write lock before its first read.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """``BEGIN IMMEDIATE`` for writes: the checks a write makes (is the batch still running,
+    does this process hold its lease) then read the state no other process can change before
+    the commit. A deferred ``BEGIN`` would read a snapshot another process may already have
+    overwritten, and fail with "database is locked" when it tries to write after it."""
+    immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+_IMMEDIATE = "legal_training_sqlite_immediate"
 
 
 class Database:
@@ -54,6 +69,7 @@ class Database:
         self.engine: Engine = create_engine(url, **kwargs)
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
 
@@ -76,6 +92,8 @@ class Database:
         """A session whose work is committed on success and rolled back on any error."""
         lock = self._write_lock if self.is_sqlite else nullcontext()
         with lock, self._sessions() as session, session.begin():
+            if self.is_sqlite:
+                session.connection(execution_options={_IMMEDIATE: True})
             yield session
 
     def migrate(self) -> None:
