@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import math
 import os
 import socket
@@ -80,7 +81,7 @@ from legal_training.storage.batches import (
     batch_to_dict,
     lease_is_free,
 )
-from legal_training.storage.db import Database
+from legal_training.storage.db import Database, retry_locked
 from legal_training.storage.models import BatchRow, SampleRow
 from legal_training.storage.near_duplicates import DEFAULT_NEAR_DUPLICATE_THRESHOLD
 from legal_training.storage.records import SampleValidationError
@@ -581,8 +582,10 @@ class BatchEngine:
                 return False
             self._account(run, outcome)
             if outcome.kind is OutcomeKind.ACCEPTED and outcome.sample is not None:
+                sample, counters = outcome.sample, self._counters(run)
                 result = await asyncio.to_thread(
-                    self._save, run.batch_id, outcome.sample, slot, self._counters(run)
+                    retry_locked,
+                    functools.partial(self._save, run.batch_id, sample, slot, counters),
                 )
                 if result.status == "saved":
                     self._on_saved(run, item, outcome, result)

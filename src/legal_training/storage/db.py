@@ -7,17 +7,20 @@ in-process (readers are never blocked thanks to WAL). PostgreSQL needs no such l
 
 from __future__ import annotations
 
+import random
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -47,6 +50,9 @@ def _sqlite_begin(connection: Any) -> None:
 
 
 _IMMEDIATE = "legal_training_sqlite_immediate"
+
+
+_T = TypeVar("_T")
 
 
 class Database:
@@ -112,3 +118,25 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def is_locked_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked": another process held the write lock
+    past the busy timeout (a long import), which passes once that writer commits."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc).lower()
+
+
+def retry_locked(call: Callable[[], _T], *, attempts: int = 6, first_wait_s: float = 0.2) -> _T:
+    """Run ``call`` (one write transaction), trying again with a doubling, jittered wait when
+    the database is locked, so a long writer in another process delays a save instead of
+    failing the batch. Any other error, or the last locked one, is raised."""
+    wait = first_wait_s
+    for _ in range(attempts - 1):
+        try:
+            return call()
+        except OperationalError as exc:
+            if not is_locked_error(exc):
+                raise
+            time.sleep(wait * (0.5 + random.random()))
+            wait *= 2
+    return call()
