@@ -90,6 +90,16 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LEGAL_TRAINING_MIN_JUDGE_SCORE", "min_judge_score"),
         description="Strict mode rejects judged samples whose overall score (1-5) is below this.",
     )
+    batch_lease_s: float = Field(
+        default=30.0,
+        gt=0.5,
+        le=3600,
+        validation_alias=AliasChoices("LEGAL_TRAINING_BATCH_LEASE_S", "batch_lease_s"),
+        description=(
+            "Seconds a process's lease on a running batch lasts without renewal; a batch whose "
+            "process died is taken over by a server once its lease has expired."
+        ),
+    )
     redis_url: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("LEGAL_TRAINING_REDIS_URL", "redis_url"),

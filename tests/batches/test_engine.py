@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from legal_training.batches.engine import BatchEngine, BatchStateError, BatchStatus
 from legal_training.batches.events import SampleEvent, StatusEvent
@@ -14,7 +15,8 @@ from legal_training.batches.params import BatchRequest
 from legal_training.providers.health import CircuitPolicy
 from legal_training.simulator import SimulatorConfig
 from legal_training.storage.db import Database
-from legal_training.storage.models import SampleRow
+from legal_training.storage.models import BatchRow, SampleRow
+from legal_training.storage.types import utcnow
 from tests.batches.helpers import in_process_registry, make_engine
 
 
@@ -70,20 +72,57 @@ async def test_batch_completes_with_exactly_count_and_even_coverage(database: Da
     assert [e.id for e in events] == sorted({e.id for e in events})
 
 
-async def test_two_engines_on_one_batch_never_exceed_count(database: Database) -> None:
-    """Two processes resuming the same batch: the save transaction alone keeps it at count."""
+async def test_a_second_engine_cannot_run_a_batch_whose_lease_is_held(database: Database) -> None:
+    """Two processes launching one batch: the lease holder runs it, the other is refused."""
     registry = in_process_registry()
     first, second = make_engine(database, registry), make_engine(database, registry)
     try:
         created = await first.create(BatchRequest(count=8), launch=False)
         await first.launch(created["batch_id"])
-        await second.launch(created["batch_id"])
-        await asyncio.gather(first.wait(created["batch_id"]), second.wait(created["batch_id"]))
+        with pytest.raises(BatchStateError, match="another process"):
+            await second.launch(created["batch_id"])
+        assert await second.running_ids() == []
+        await first.wait(created["batch_id"])
         status = first.status(created["batch_id"])
     finally:
         await registry.aclose()
     assert status["status"] == BatchStatus.COMPLETED
     assert len(_samples(database, created["batch_id"])) == 8
+    with database.read() as session:
+        row = session.get(BatchRow, created["batch_id"])
+        assert row is not None and row.lease_owner is None
+
+
+async def test_an_expired_lease_is_taken_over_and_the_old_holder_saves_nothing_more(
+    database: Database,
+) -> None:
+    """A holder that stalled past its lease: the save transaction refuses its samples once
+    another engine holds the lease, so the batch still ends at exactly count."""
+    config = SimulatorConfig(flavour="groq", latency_min=0.02, latency_max=0.1)
+    registry = in_process_registry(config)
+    first = make_engine(database, registry, max_concurrency=4)
+    second = make_engine(database, registry, max_concurrency=4)
+    try:
+        created = await first.create(BatchRequest(count=30))
+        batch_id = created["batch_id"]
+        await _until_samples(first, batch_id, 2)
+        with database.write() as session:
+            session.execute(
+                update(BatchRow)
+                .where(BatchRow.id == batch_id)
+                .values(lease_expires_at=utcnow() - timedelta(seconds=1))
+            )
+        assert await second.running_ids() == [batch_id]
+        await second.launch(batch_id)
+        owners_after_takeover = {second.owner_id}
+        await asyncio.gather(first.wait(batch_id), second.wait(batch_id))
+        status = second.status(batch_id)
+    finally:
+        await registry.aclose()
+    rows = _samples(database, batch_id)
+    assert status["status"] == BatchStatus.COMPLETED
+    assert len(rows) == 30 and len(set(_slots(rows))) == 30
+    assert owners_after_takeover != {first.owner_id}
 
 
 async def test_stop_records_stopped_and_no_sample_lands_afterwards(database: Database) -> None:

@@ -57,6 +57,8 @@ def test_sigkill_mid_batch_then_restart_completes_exactly_count(tmp_path: Path) 
             "GROQ_BASE_URL": sim.base_url,
             "GROQ_RPM": "6000",
             "GROQ_TPM": "600000",
+            # The killed server's lease must expire before the restarted one takes over.
+            "LEGAL_TRAINING_BATCH_LEASE_S": "2",
         }
         env.pop("DATABASE_URL", None)
         port = _free_port()

@@ -76,6 +76,7 @@ def create_app(
             bus=bus,
             auto_resume=settings.auto_resume,
             judge=judge_from_settings(settings),
+            lease_s=settings.batch_lease_s,
         )
         # A client that falls behind the bounded logs is sent the database's view of the batch.
         bus.set_snapshot_source(engine_snapshot_source(engine))

@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import math
+import os
+import socket
 import time
 import uuid
 from collections import Counter, deque
@@ -72,8 +75,13 @@ from legal_training.generation.verification import citation_policy
 from legal_training.providers.errors import Action
 from legal_training.providers.registry import ProviderRegistry
 from legal_training.providers.router import FailoverRouter
-from legal_training.storage.batches import BatchNotFoundError, BatchRepository, batch_to_dict
-from legal_training.storage.db import Database
+from legal_training.storage.batches import (
+    BatchNotFoundError,
+    BatchRepository,
+    batch_to_dict,
+    lease_is_free,
+)
+from legal_training.storage.db import Database, retry_locked
 from legal_training.storage.models import BatchRow, SampleRow
 from legal_training.storage.near_duplicates import DEFAULT_NEAR_DUPLICATE_THRESHOLD
 from legal_training.storage.records import SampleValidationError
@@ -98,6 +106,9 @@ RESIZE_EVERY_S = 0.5
 #: Requests refused as malformed (a FAIL action) this many times in a row fail the batch.
 FAIL_ACTION_STREAK = 3
 PROGRESS_FLUSH_S = 2.0
+# How long a batch's lease lasts without renewal. The holder renews it every third of this; a
+# process that dies leaves its batches to whoever starts (or sweeps) after the lease expires.
+LEASE_S = 30.0
 STOP_REASON_MAX = 200
 #: The ``errors`` entry that records why a batch failed, with its list of reasons.
 BATCH_FAILED = "batch_failed"
@@ -130,6 +141,12 @@ class _RunHalted(Exception):
 def new_batch_id(now: float | None = None) -> str:
     """``batch_<unix seconds>_<8 hex>``: sortable by start time, unique across processes."""
     return f"batch_{int(now if now is not None else time.time())}_{uuid.uuid4().hex[:8]}"
+
+
+def new_owner_id() -> str:
+    """A lease owner id unique to this engine: host, process and a random part (two engines
+    in one process are two owners)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def price_per_million(model: str | None) -> float:
@@ -196,6 +213,7 @@ class _Run:
     spending: SpendingTracker | None = None
     workers: int = 0
     followups: FollowupCounters = field(default_factory=FollowupCounters)
+    lease_lost: bool = False
 
     @property
     def halted(self) -> bool:
@@ -262,6 +280,8 @@ class BatchEngine:
         auto_resume: bool = True,
         spending: SpendingPolicy | None = None,
         judge: JudgeConfig | None = None,
+        owner_id: str | None = None,
+        lease_s: float = LEASE_S,
     ) -> None:
         """``max_concurrency`` caps the calls in flight across all batches of this engine;
         without it each batch sizes its own pool from its providers' budgets as they are
@@ -279,6 +299,9 @@ class BatchEngine:
         self._inflight = asyncio.Semaphore(max_concurrency) if max_concurrency else None
         self._runs: dict[str, _Run] = {}
         self._closed = False
+        self.owner_id = owner_id or new_owner_id()
+        self.lease_s = lease_s
+        self._sweeper: asyncio.Task[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -287,11 +310,28 @@ class BatchEngine:
         from legal_training.batches.recovery import recover
 
         resumed: list[str] = await recover(self)
+        if self.auto_resume:
+            self._sweeper = asyncio.create_task(self._sweep(), name="batch-lease-sweeper")
         return resumed
+
+    async def _sweep(self) -> None:
+        """Take over, as their leases expire, batches whose process died after start-up
+        (a killed CLI ``generate``, a crashed second server)."""
+        from legal_training.batches.recovery import recover
+
+        while not self._closed:
+            await asyncio.sleep(self.lease_s / 3)
+            try:
+                await recover(self)
+            except Exception as exc:  # the next sweep tries again
+                logger.warning("batch_lease_sweep_failed", error=str(exc))
 
     async def aclose(self, *, timeout_s: float = 10.0) -> None:
         """Halt every run WITHOUT changing its status, so the next start resumes it."""
         self._closed = True
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
         runs = list(self._runs.values())
         for run in runs:
             run.shutdown = True
@@ -305,8 +345,8 @@ class BatchEngine:
                 await asyncio.gather(*pending, return_exceptions=True)
 
     async def running_ids(self) -> list[str]:
-        """Ids of the batches whose row says ``running`` (in any process)."""
-        return await asyncio.to_thread(self._running_ids)
+        """Ids of the ``running`` batches no live process holds a lease on (recoverable)."""
+        return await asyncio.to_thread(self._unleased_ids)
 
     def is_live(self, batch_id: str) -> bool:
         return batch_id in self._runs
@@ -326,7 +366,7 @@ class BatchEngine:
         current_rows = await asyncio.to_thread(self._count_all_samples)
         params, plan = validate_request(request, registry=self.registry, current_rows=current_rows)
         batch_id = new_batch_id()
-        await asyncio.to_thread(self._insert, batch_id, params, plan)
+        await asyncio.to_thread(self._insert, batch_id, params, plan, leased=launch)
         logger.info("batch_created", batch_id=batch_id, count=params.count)
         if launch:
             await self.launch(batch_id)
@@ -347,6 +387,9 @@ class BatchEngine:
         if batch_id in self._runs:
             return
         run = await asyncio.to_thread(self._load_run, batch_id)
+        if batch_id in self._runs:  # launched twice at once: the first one runs it
+            await asyncio.to_thread(self._release, batch_id)
+            return
         self._runs[batch_id] = run
         run.task = asyncio.create_task(self._execute(run), name=f"batch-{batch_id}")
 
@@ -383,7 +426,7 @@ class BatchEngine:
 
     async def interrupt_all_running(self) -> list[str]:
         """Mark batches left ``running`` by a dead process as ``interrupted`` (no auto-resume)."""
-        ids = await asyncio.to_thread(self._running_ids)
+        ids = await asyncio.to_thread(self._unleased_ids)
         marked = [i for i in ids if i not in self._runs]
         await asyncio.to_thread(self._mark_interrupted, marked)
         return marked
@@ -443,6 +486,7 @@ class BatchEngine:
                 async with asyncio.TaskGroup() as group:
                     self._grow(run, group)
                     group.create_task(self._resize(run, group), name=f"{run.batch_id}-sizer")
+                    group.create_task(self._renew(run), name=f"{run.batch_id}-lease")
         except Exception as exc:  # a bug in a worker must fail the batch, not vanish
             logger.exception("batch_worker_crashed", batch_id=run.batch_id)
             run.finish(BatchStatus.FAILED, f"engine error: {type(exc).__name__}: {exc}")
@@ -494,6 +538,26 @@ class BatchEngine:
                 await asyncio.wait_for(run.halt.wait(), timeout=RESIZE_EVERY_S)
             self._grow(run, group)
 
+    async def _renew(self, run: _Run) -> None:
+        """Keep the batch's lease while the run lasts. A lost lease (the batch was stopped,
+        or another process took it over after this one stalled past the lease) halts the run
+        without touching the row: whoever holds it now decides its fate."""
+        while not run.halted:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(run.halt.wait(), timeout=self.lease_s / 3)
+            if run.halted:
+                return
+            try:
+                held = await asyncio.to_thread(self._renew_lease, run.batch_id)
+            except Exception as exc:  # a failed renewal is retried; the lease has slack
+                logger.warning("batch_lease_renewal_failed", batch_id=run.batch_id, error=str(exc))
+                continue
+            if not held:
+                logger.info("batch_lease_lost", batch_id=run.batch_id)
+                run.lease_lost = True
+                run.finish(None, "lease lost")
+                return
+
     async def _worker(self, run: _Run) -> None:
         try:
             while not run.halted:
@@ -518,8 +582,10 @@ class BatchEngine:
                 return False
             self._account(run, outcome)
             if outcome.kind is OutcomeKind.ACCEPTED and outcome.sample is not None:
+                sample, counters = outcome.sample, self._counters(run)
                 result = await asyncio.to_thread(
-                    self._save, run.batch_id, outcome.sample, slot, self._counters(run)
+                    retry_locked,
+                    functools.partial(self._save, run.batch_id, sample, slot, counters),
                 )
                 if result.status == "saved":
                     self._on_saved(run, item, outcome, result)
@@ -839,7 +905,9 @@ class BatchEngine:
         with self.db.read() as session:
             return int(session.scalar(select(func.count()).select_from(SampleRow)) or 0)
 
-    def _insert(self, batch_id: str, params: BatchParams, plan: BatchPlan) -> None:
+    def _insert(self, batch_id: str, params: BatchParams, plan: BatchPlan, *, leased: bool) -> None:
+        """Store a new batch; ``leased`` takes its lease in the same transaction, so no other
+        process's recovery can pick up a batch this one is about to run."""
         with self.db.write() as session:
             BatchRepository(session).create(
                 id=batch_id,
@@ -856,13 +924,36 @@ class BatchEngine:
                 rejected_by_reason={},
                 errors=[],
                 switches=[],
+                lease_owner=self.owner_id if leased else None,
+                lease_expires_at=self._lease_until() if leased else None,
             )
 
+    def _lease_until(self) -> datetime:
+        return utcnow() + timedelta(seconds=self.lease_s)
+
+    def _renew_lease(self, batch_id: str) -> bool:
+        with self.db.write() as session:
+            return BatchRepository(session).renew_lease(
+                batch_id=batch_id, owner=self.owner_id, until=self._lease_until()
+            )
+
+    def _release(self, batch_id: str) -> None:
+        with self.db.write() as session:
+            BatchRepository(session).release_lease(batch_id=batch_id, owner=self.owner_id)
+
     def _load_run(self, batch_id: str) -> _Run:
-        with self.db.read() as session:
-            row = BatchRepository(session).get_row(batch_id)
-            if row.status != BatchStatus.RUNNING:
-                raise BatchStateError(f"batch {batch_id!r} is {row.status}, not running")
+        """Take the batch's lease and rebuild its run from what was saved. Refused (with
+        :class:`BatchStateError`) when the batch is not running or a live process runs it."""
+        with self.db.write() as session:
+            repo = BatchRepository(session)
+            if not repo.acquire_lease(
+                batch_id=batch_id, owner=self.owner_id, now=utcnow(), until=self._lease_until()
+            ):
+                row = repo.get_row(batch_id)
+                if row.status != BatchStatus.RUNNING:
+                    raise BatchStateError(f"batch {batch_id!r} is {row.status}, not running")
+                raise BatchStateError(f"batch {batch_id!r} is being run by another process")
+            row = repo.get_row(batch_id)
             slots = session.scalars(
                 select(SampleRow.extra).where(SampleRow.batch_id == batch_id)
             ).all()
@@ -915,7 +1006,7 @@ class BatchEngine:
         """
         with self.db.write() as session:
             row = session.get(BatchRow, batch_id, with_for_update=True, populate_existing=True)
-            if row is None or row.status != BatchStatus.RUNNING:
+            if row is None or row.status != BatchStatus.RUNNING or row.lease_owner != self.owner_id:
                 return _SaveResult("closed", self._count_batch(session, batch_id))
             accepted = self._count_batch(session, batch_id)
             if accepted >= row.count:
@@ -963,7 +1054,7 @@ class BatchEngine:
     def _flush(self, batch_id: str, counters: dict[str, Any]) -> None:
         with self.db.write() as session:
             row = session.get(BatchRow, batch_id, with_for_update=True, populate_existing=True)
-            if row is not None:
+            if row is not None and row.lease_owner == self.owner_id:
                 _write_counters(row, counters, self._count_batch(session, batch_id))
 
     def _finalize(self, run: _Run, counters: dict[str, Any]) -> tuple[str, str | None, int]:
@@ -972,7 +1063,11 @@ class BatchEngine:
             if row is None:
                 return BatchStatus.FAILED, "batch row vanished", 0
             accepted = self._count_batch(session, run.batch_id)
+            if row.lease_owner != self.owner_id:
+                # Another process took the batch over: its counters and status are its own.
+                return row.status, row.stop_reason, accepted
             _write_counters(row, counters, accepted)
+            row.lease_owner = row.lease_expires_at = None
             if row.status == BatchStatus.RUNNING and not run.shutdown:
                 if accepted >= row.count:
                     row.status, row.stop_reason = BatchStatus.COMPLETED, None
@@ -987,6 +1082,10 @@ class BatchEngine:
     def _running_ids(self) -> list[str]:
         with self.db.read() as session:
             return [r.id for r in BatchRepository(session).with_status([BatchStatus.RUNNING])]
+
+    def _unleased_ids(self) -> list[str]:
+        with self.db.read() as session:
+            return BatchRepository(session).unleased_running(now=utcnow())
 
     def _mark_stopped(self, batch_id: str) -> tuple[bool, int, int]:
         with self.db.write() as session:
@@ -1012,10 +1111,13 @@ class BatchEngine:
                     f"batch {batch_id!r} is {row.status}; only stopped, interrupted or failed "
                     "batches can be resumed"
                 )
+            if not lease_is_free(row, owner=self.owner_id, now=utcnow()):
+                raise BatchStateError(f"batch {batch_id!r} is being run by another process")
             row.status = BatchStatus.RUNNING
             row.stop_reason = None
             row.completed_at = None
             row.last_progress_at = row.updated_at = utcnow()
+            row.lease_owner, row.lease_expires_at = self.owner_id, self._lease_until()
 
     def _mark_interrupted(self, batch_ids: list[str]) -> None:
         if not batch_ids:
@@ -1023,7 +1125,11 @@ class BatchEngine:
         with self.db.write() as session:
             for batch_id in batch_ids:
                 row = session.get(BatchRow, batch_id, with_for_update=True)
-                if row is not None and row.status == BatchStatus.RUNNING:
+                if (
+                    row is not None
+                    and row.status == BatchStatus.RUNNING
+                    and lease_is_free(row, owner=self.owner_id, now=utcnow())
+                ):
                     row.status = BatchStatus.INTERRUPTED
                     row.stop_reason = "the server stopped while the batch was running"
                     row.updated_at = utcnow()

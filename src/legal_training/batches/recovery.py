@@ -1,5 +1,8 @@
 """Start-up recovery: batches a previous process left ``running`` continue from what was saved.
 
+Only batches whose lease has expired (or that nobody holds) are taken: a batch another live
+process is running (a CLI ``generate`` next to ``serve``) keeps its lease and is left alone.
+
 Nothing needs replaying: every accepted sample was committed with its slot number before it was
 counted, so the run rebuilt by :meth:`BatchEngine.launch` asks only for unfilled slots and starts
 from ``COUNT(samples WHERE batch_id = …)``. With auto-resume disabled such batches are marked
@@ -12,6 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import structlog
+
+from legal_training.errors import DomainError
 
 if TYPE_CHECKING:
     from legal_training.batches.engine import BatchEngine
@@ -30,7 +35,10 @@ async def recover(engine: BatchEngine) -> list[str]:
     for batch_id in await engine.running_ids():
         if engine.is_live(batch_id):
             continue
-        await engine.launch(batch_id)
+        try:
+            await engine.launch(batch_id)
+        except DomainError:  # another process took it (or it ended) since the listing
+            continue
         resumed.append(batch_id)
     if resumed:
         logger.info("batches_resumed", batch_ids=resumed)

@@ -180,6 +180,9 @@ class BatchRow(Base):
     last_progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Added by migration 0007: repair and judge counters (see batches.followups).
     followups: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Added by migration 0009 (batch leases): who runs the batch, and until when.
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SampleBandRow(Base):
