@@ -221,3 +221,24 @@ async def test_token_cap_stops_the_batch(database: Database) -> None:
     assert status["status"] == BatchStatus.STOPPED
     assert status["stop_reason"].startswith("token cap reached")
     assert 0 < status["samples_generated"] < 50
+
+
+async def test_a_batch_resumed_the_moment_it_is_stopped_waits_for_its_run_to_end(
+    database: Database,
+) -> None:
+    registry = in_process_registry(
+        SimulatorConfig(flavour="groq", latency_min=0.05, latency_max=0.1)
+    )
+    engine = make_engine(database, registry)
+    try:
+        created = await engine.create(BatchRequest(count=400))
+        batch_id = created["batch_id"]
+        await engine.stop(batch_id)
+        resumed = await engine.resume(batch_id)  # no wait in between: the run is winding down
+        assert resumed["status"] == BatchStatus.RUNNING
+        await engine.stop(batch_id)
+        await engine.wait(batch_id)
+        assert engine.status(batch_id)["status"] == BatchStatus.STOPPED
+    finally:
+        await engine.aclose()
+        await registry.aclose()

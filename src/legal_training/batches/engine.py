@@ -138,6 +138,10 @@ class _RunHalted(Exception):
     """Raised before a provider call when the run has halted or may spend no more."""
 
 
+#: How long a resume waits for the batch's previous run, just stopped, to finish winding down.
+RESUME_WAIT_S = 30.0
+
+
 def new_batch_id(now: float | None = None) -> str:
     """``batch_<unix seconds>_<8 hex>``: sortable by start time, unique across processes."""
     return f"batch_{int(now if now is not None else time.time())}_{uuid.uuid4().hex[:8]}"
@@ -420,6 +424,16 @@ class BatchEngine:
         """Continue a stopped, interrupted or failed batch from what was saved."""
         if self._closed:
             raise BatchStateError("the batch engine is shutting down")
+        run = self._runs.get(batch_id)
+        if run is not None and run.halted and run.task is not None:
+            # Stopped a moment ago and still winding down (in-flight calls cancelled, final
+            # counters and lease release being written): resume once that run has ended.
+            try:
+                await asyncio.wait_for(asyncio.shield(run.task), timeout=RESUME_WAIT_S)
+            except TimeoutError:
+                raise BatchStateError(
+                    f"batch {batch_id!r} is still stopping; try again in a moment"
+                ) from None
         await asyncio.to_thread(self._mark_resumed, batch_id)
         await self.launch(batch_id)
         return self.status(batch_id)
