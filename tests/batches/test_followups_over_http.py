@@ -27,8 +27,7 @@ from legal_training.simulator import RunningSimulator, SimulatorConfig, run_simu
 from legal_training.storage.db import Database
 from legal_training.storage.models import SampleRow
 from legal_training.storage.samples import SampleRepository
-
-KEY = "test-fake-key-followups"
+from tests.batches.helpers import FAKE_KEY, sim_settings
 
 
 @pytest.fixture
@@ -40,17 +39,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 
 def _settings(sim: RunningSimulator, **values: Any) -> Settings:
-    base: dict[str, Any] = {
-        "groq_api_key": KEY,
-        "cerebras_api_key": None,
-        "ollama_api_key": None,
-        "providers_file": None,
-        "groq_base_url": sim.base_url,
-        "groq_rpm": 6000,
-        "groq_tpm": 50_000_000,
-    }
-    base.update(values)
-    return Settings(**base)
+    return sim_settings(sim.base_url, **values)
 
 
 async def _run(
@@ -174,7 +163,9 @@ async def test_a_judge_outage_never_fails_the_batch_or_loses_samples(db: Databas
 
 def test_judge_settings_of_a_batch_are_validated_up_front() -> None:
     registry = build_registry(
-        Settings(groq_api_key=KEY, cerebras_api_key=None, ollama_api_key=None, providers_file=None)
+        Settings(
+            groq_api_key=FAKE_KEY, cerebras_api_key=None, ollama_api_key=None, providers_file=None
+        )
     )
     for request, field in (
         (BatchRequest(count=1, min_judge_score=7), "min_judge_score"),
